@@ -1,0 +1,173 @@
+"""Hash-chained audit events and the unit of work that writes them.
+
+One service call = one `unit_of_work` = one transaction = one audit event. The event's hash
+covers its content and the previous hash, so an edited, deleted or reordered event breaks the
+chain, and ChainHead notices a cut-off tail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from station import clock
+from station.db import translate_errors
+from station.errors import NotAllowed
+from station.models import AuditEvent, ChainHead, ParcelEvent, database_proxy
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, at which counter. Built by staff.authenticate (or SYSTEM)."""
+
+    staff_id: int | None
+    name: str
+    role: str  # clerk | owner | system
+    counter: str = ""
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role in ("owner", "system")
+
+    def require_owner(self, what: str) -> None:
+        if not self.is_owner:
+            raise NotAllowed(f"Only the station owner can {what}. Ask the owner to log in.")
+
+
+SYSTEM = Actor(None, "system", "system", "")
+
+
+@dataclass
+class Change:
+    """What a unit of work records; filled in by the service as it goes."""
+
+    action: str
+    entity: str = ""
+    entity_id: str = ""
+    before: Any = None
+    after: Any = None
+    parcels: list[tuple[int, str]] = field(default_factory=list)
+    seq: int = 0  # the number this event will get: unique, usable for receipt numbers
+
+    def touch(self, parcel_id: int, detail: str = "") -> None:
+        self.parcels.append((parcel_id, detail[:200]))
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def event_hash(
+    seq: int,
+    at: datetime,
+    actor: str,
+    counter: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: str,
+    after: str,
+    prev_hash: str,
+) -> str:
+    payload = _canonical(
+        [seq, at.isoformat(), actor, counter, action, entity, entity_id, before, after, prev_hash]
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def locked(query: Any) -> Any:
+    """SELECT … FOR UPDATE where the database has it; SQLite's BEGIN IMMEDIATE already holds
+    the write lock for the whole transaction."""
+    return query.for_update() if database_proxy.obj.for_update else query
+
+
+def _lock_head() -> ChainHead:
+    head = locked(ChainHead.select().where(ChainHead.id == 1)).first()
+    if head is None:
+        ChainHead.insert(id=1, seq=0, hash=GENESIS).on_conflict_ignore().execute()
+        head = locked(ChainHead.select().where(ChainHead.id == 1)).first()
+    return head
+
+
+def _append(actor: Actor, change: Change, head: ChainHead) -> int:
+    seq = head.seq + 1
+    at = clock.now()
+    before, after = _canonical(change.before), _canonical(change.after)
+    digest = event_hash(
+        seq, at, actor.name, actor.counter, change.action, change.entity,
+        str(change.entity_id), before, after, head.hash,
+    )
+    AuditEvent.insert(
+        seq=seq, at=at, actor=actor.name, counter=actor.counter, action=change.action,
+        entity=change.entity, entity_id=str(change.entity_id), before=before, after=after,
+        prev_hash=head.hash, hash=digest,
+    ).execute()
+    ChainHead.update(seq=seq, hash=digest).where(ChainHead.id == 1).execute()
+    if change.parcels:
+        ParcelEvent.insert_many(
+            [
+                {"parcel": pid, "audit_seq": seq, "at": at, "action": change.action,
+                 "actor": actor.name, "detail": detail}
+                for pid, detail in change.parcels
+            ]
+        ).execute()
+    return seq
+
+
+@contextmanager
+def unit_of_work(actor: Actor, action: str, entity: str = "", entity_id: Any = "") -> Iterator[Change]:
+    """One transaction and one audit event. Raise inside to roll everything back."""
+    db = database_proxy.obj
+    change = Change(action=action, entity=entity, entity_id=str(entity_id))
+    with translate_errors(getattr(db, "station_url", "")):
+        with db.atomic():
+            head = _lock_head()
+            change.seq = head.seq + 1
+            yield change
+            _append(actor, change, head)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    events: int
+    problems: list[str]
+
+
+def verify_chain(limit_problems: int = 20) -> ChainReport:
+    """Replay every event: recompute hashes, check links, gapless seq, and the head."""
+    problems: list[str] = []
+    prev = GENESIS
+    expected_seq = 1
+    count = 0
+    query = AuditEvent.select().order_by(AuditEvent.seq).namedtuples().iterator()
+    for ev in query:
+        count += 1
+        if ev.seq != expected_seq:
+            problems.append(f"event {expected_seq} is missing (next is {ev.seq})")
+        if ev.prev_hash != prev:
+            problems.append(f"event {ev.seq} does not follow the event before it")
+        digest = event_hash(
+            ev.seq, ev.at, ev.actor, ev.counter, ev.action, ev.entity, ev.entity_id,
+            ev.before, ev.after, ev.prev_hash,
+        )
+        if digest != ev.hash:
+            problems.append(f"event {ev.seq} was altered after it was written")
+        prev = ev.hash
+        expected_seq = ev.seq + 1
+        if len(problems) >= limit_problems:
+            break
+    head = ChainHead.get_or_none(ChainHead.id == 1)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    if len(problems) < limit_problems and (head_seq != expected_seq - 1 or head_hash != prev):
+        problems.append(
+            f"the newest event should be {head_seq}, the chain ends at {expected_seq - 1}"
+        )
+    return ChainReport(ok=not problems, events=count, problems=problems)

@@ -1,0 +1,189 @@
+"""Barcodes that a scanner reads off a 203 dpi thermal print.
+
+Code 128 symbols come from python-barcode's encoder (start/charset switching/checksum); QR
+symbols from reportlab's QR encoder. We draw the modules ourselves so that:
+
+* every module is a whole number of printer dots at 203 dpi (``module = n × 25.4/203 mm``);
+* bars start on the 203 dpi dot grid measured from the page's left edge (and QR modules also
+  from its top edge), so a 203 dpi raster of the page has crisp, equal bars;
+* the quiet zone (10 modules for Code 128, 4 for QR) stays inside the box we were given.
+
+A value that cannot be drawn inside its box at one dot per module raises ``BarcodeError``
+instead of printing something a scanner cannot read.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from barcode.codex import Code128
+from reportlab.graphics.barcode import qrencoder
+from reportlab.pdfgen.canvas import Canvas
+
+from station.errors import InvalidInput
+
+DPI = 203
+DOT = 72.0 / DPI  # one printer dot in points
+MM = 72.0 / 25.4  # one millimetre in points
+CODE128_QUIET = 10  # modules each side (ISO/IEC 15417 minimum)
+QR_QUIET = 4
+
+
+class BarcodeError(InvalidInput):
+    code = "barcode"
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a barcode was drawn (points): the bars/modules, without the quiet zone."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    module_dots: int
+
+
+def dots(points: float) -> float:
+    return points / DOT
+
+
+def snap_up(points: float) -> float:
+    """The first dot-grid position at or after ``points`` (a tiny tolerance for float noise)."""
+    return math.ceil(points / DOT - 1e-6) * DOT
+
+
+@lru_cache(maxsize=4096)
+def code128_modules(value: str) -> str:
+    """The Code 128 module string ('1' = bar) for ``value``, start to stop, no quiet zone."""
+    if not value:
+        raise BarcodeError("Nothing to encode in a barcode.", value=value)
+    bad = [ch for ch in value if not 32 <= ord(ch) <= 126]
+    if bad:
+        raise BarcodeError(
+            f"Cannot put {''.join(bad)!r} in a Code 128 barcode (printable ASCII only).",
+            value=value,
+        )
+    return str(Code128(value).build()[0])
+
+
+def code128_width(value: str, module_dots: int, quiet: int = CODE128_QUIET) -> float:
+    """Width in points of the symbol including both quiet zones."""
+    return (len(code128_modules(value)) + 2 * quiet) * module_dots * DOT
+
+
+def choose_module_dots(
+    value: str, max_width: float, max_dots: int = 3, quiet: int = CODE128_QUIET
+) -> int:
+    """The widest module (in dots, ``max_dots`` down to 1) at which the symbol and its quiet
+    zones fit ``max_width`` points; raises ``BarcodeError`` when even one dot is too wide."""
+    n = len(code128_modules(value)) + 2 * quiet
+    avail = int(max_width / DOT + 1e-6)
+    m = min(max_dots, avail // n)
+    if m < 1:
+        raise BarcodeError(
+            f"Barcode of {value!r} needs {n} dots but only {avail} fit; use a larger label.",
+            value=value,
+        )
+    return m
+
+
+def draw_code128(
+    c: Canvas,
+    value: str,
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    *,
+    max_module_dots: int = 3,
+    module_dots: int | None = None,
+    quiet: int = CODE128_QUIET,
+    align: str = "center",
+) -> Placed:
+    """Draw ``value`` as Code 128 inside the box (``x``, ``y`` = bottom-left, points).
+    The quiet zones are part of the box; bars are placed on the dot grid."""
+    modules = code128_modules(value)
+    m = module_dots or choose_module_dots(value, width, max_module_dots, quiet)
+    if code128_width(value, m, quiet) > width + 1e-6:
+        raise BarcodeError(f"Barcode of {value!r} does not fit its box.", value=value)
+    bars_w = len(modules) * m * DOT
+    spare = width - (len(modules) + 2 * quiet) * m * DOT
+    offset = {"left": 0.0, "right": spare}.get(align, spare / 2)
+    x0 = snap_up(x + offset + quiet * m * DOT)
+    if x0 + bars_w + quiet * m * DOT > x + width + 1e-6:  # snapping pushed it out: go left
+        x0 -= DOT
+    path = c.beginPath()
+    i = 0
+    n = len(modules)
+    while i < n:
+        if modules[i] == "1":
+            j = i
+            while j < n and modules[j] == "1":
+                j += 1
+            path.rect(x0 + i * m * DOT, y, (j - i) * m * DOT, height)
+            i = j
+        else:
+            i += 1
+    c.drawPath(path, stroke=0, fill=1)
+    return Placed(x0, y, bars_w, height, m)
+
+
+@lru_cache(maxsize=1024)
+def qr_matrix(value: str, ecc: str = "M") -> tuple[tuple[bool, ...], ...]:
+    if not value:
+        raise BarcodeError("Nothing to encode in a QR code.", value=value)
+    level = getattr(qrencoder.QRErrorCorrectLevel, ecc)
+    qr = qrencoder.QRCode(None, level)
+    qr.addData(value)
+    qr.make()
+    return tuple(tuple(bool(v) for v in row) for row in qr.modules)
+
+
+def qr_size(value: str, module_dots: int, quiet: int = QR_QUIET, ecc: str = "M") -> float:
+    return (len(qr_matrix(value, ecc)) + 2 * quiet) * module_dots * DOT
+
+
+def draw_qr(
+    c: Canvas,
+    value: str,
+    x: float,
+    y: float,
+    size: float,
+    *,
+    page_height: float,
+    quiet: int = QR_QUIET,
+    ecc: str = "M",
+    max_module_dots: int = 8,
+    min_module_dots: int = 2,
+    align: str = "center",
+) -> Placed:
+    """Draw a QR code in the square box of side ``size`` whose bottom-left is ``x``, ``y``.
+    Modules are whole dots, aligned to the dot grid from the page's left and top edges."""
+    matrix = qr_matrix(value, ecc)
+    n = len(matrix)
+    m = min(max_module_dots, int(size / DOT + 1e-6) // (n + 2 * quiet))
+    if m < min_module_dots:
+        raise BarcodeError(f"QR code of {value!r} does not fit its box.", value=value)
+    side = n * m * DOT
+    spare = size - (n + 2 * quiet) * m * DOT
+    offset = {"left": 0.0, "right": spare}.get(align, spare / 2)
+    x0 = snap_up(x + offset + quiet * m * DOT)
+    top_from_page_top = page_height - (y + size) + spare / 2 + quiet * m * DOT
+    top = page_height - snap_up(top_from_page_top)  # pdf y of the symbol's top edge
+    path = c.beginPath()
+    for r, row in enumerate(matrix):
+        col = 0
+        while col < n:
+            if row[col]:
+                end = col
+                while end < n and row[end]:
+                    end += 1
+                path.rect(x0 + col * m * DOT, top - (r + 1) * m * DOT, (end - col) * m * DOT, m * DOT)
+                col = end
+            else:
+                col += 1
+    c.drawPath(path, stroke=0, fill=1)
+    return Placed(x0, top - side, side, side, m)

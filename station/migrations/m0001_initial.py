@@ -1,0 +1,26 @@
+"""Version 1: every table of the inbound parcel life, plus the rules the database itself
+enforces (one active parcel per tracking number, one active parcel per pickup code)."""
+
+from __future__ import annotations
+
+from peewee import Database
+
+from station import models
+
+ACTIVE = "('ON_SHELF', 'RETURN_PENDING', 'MISSING')"
+
+
+def apply(db: Database) -> None:
+    db.create_tables(models.ALL_MODELS, safe=True)
+    db.execute_sql(
+        "CREATE UNIQUE INDEX IF NOT EXISTS parcel_active_tracking "
+        f"ON parcel (tracking) WHERE status IN {ACTIVE}"
+    )
+    db.execute_sql(
+        "CREATE UNIQUE INDEX IF NOT EXISTS parcel_active_code "
+        f"ON parcel (pickup_code) WHERE status IN {ACTIVE}"
+    )
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS parcel_active_status ON parcel (status, slot_id) "
+        f"WHERE status IN {ACTIVE}"
+    )

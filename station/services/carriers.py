@@ -1,0 +1,147 @@
+"""Carriers known to the station: the seeded list plus any the owner adds."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+from station.audit import Actor, unit_of_work
+from station.domain.carriers import is_valid_s10, load_carriers
+from station.domain.text import clean_text
+from station.errors import Duplicate, InvalidInput, NotFound
+from station.models import Carrier
+
+
+@dataclass(frozen=True)
+class CarrierView:
+    code: str
+    name_en: str
+    name_zh: str
+    retention_days: int
+    remind_days: int
+    fee_per_parcel_fen: int
+    fee_per_return_fen: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def seed_carriers() -> int:
+    """Insert the built-in carriers that are missing (inside the caller's transaction)."""
+    added = 0
+    for spec in load_carriers():
+        inserted = (
+            Carrier.insert(
+                code=spec.code,
+                name_en=spec.name_en,
+                name_zh=spec.name_zh,
+                patterns=json.dumps(list(spec.patterns)),
+                retention_days=spec.retention_days,
+                remind_days=spec.remind_days,
+            )
+            .on_conflict_ignore()
+            .execute()
+        )
+        added += 1 if inserted else 0
+    _compiled.cache_clear()
+    return added
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    rows = Carrier.select(Carrier.code, Carrier.patterns).where(Carrier.active == True)  # noqa: E712
+    return tuple(
+        (row.code, tuple(re.compile(p) for p in json.loads(row.patterns))) for row in rows
+    )
+
+
+def guess(tracking: str) -> list[str]:
+    """Carrier codes whose patterns match, most specific first: a hint, never a verdict."""
+    scored: list[tuple[int, str]] = []
+    for code, patterns in _compiled():
+        best = max((_specificity(p.pattern) for p in patterns if p.fullmatch(tracking)), default=-1)
+        if best >= 0:
+            scored.append((best, code))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    codes = [code for _, code in scored]
+    if is_valid_s10(tracking) and "EMS" in codes:
+        codes.remove("EMS")
+        codes.insert(0, "EMS")
+    return codes
+
+
+def _specificity(pattern: str) -> int:
+    """Literal prefix characters count most: 'SF\\d{12}' beats '\\d{12}'."""
+    literal = re.match(r"\^?([A-Z]+)", pattern)
+    return (len(literal.group(1)) * 10 if literal else 0) + len(pattern) // 10
+
+
+def get(code: str) -> Carrier:
+    carrier = Carrier.get_or_none(Carrier.code == (code or "").strip().upper())
+    if carrier is None:
+        known = ", ".join(c.code for c in Carrier.select(Carrier.code).order_by(Carrier.code))
+        raise NotFound(f"Unknown carrier '{code}'. Known carriers: {known}.", code="unknown_carrier")
+    return carrier
+
+
+def view(carrier: Carrier) -> CarrierView:
+    return CarrierView(
+        carrier.code, carrier.name_en, carrier.name_zh, carrier.retention_days,
+        carrier.remind_days, carrier.fee_per_parcel_fen, carrier.fee_per_return_fen,
+    )
+
+
+def list_carriers() -> list[CarrierView]:
+    return [view(c) for c in Carrier.select().where(Carrier.active == True).order_by(Carrier.code)]  # noqa: E712
+
+
+def add_carrier(actor: Actor, code: str, name_en: str, name_zh: str = "", pattern: str = "") -> CarrierView:
+    actor.require_owner("add carriers")
+    code = (code or "").strip().upper()
+    if not re.fullmatch(r"[A-Z0-9_]{2,16}", code):
+        raise InvalidInput("A carrier code is 2-16 letters or digits, e.g. 'BEST'.")
+    patterns = []
+    if pattern:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise InvalidInput(f"The tracking pattern is not a valid expression: {exc}") from exc
+        patterns.append(pattern)
+    with unit_of_work(actor, "carrier.add", "carrier", code) as change:
+        if Carrier.get_or_none(Carrier.code == code):
+            raise Duplicate(f"Carrier {code} already exists.")
+        carrier = Carrier.create(
+            code=code,
+            name_en=clean_text(name_en, field="Name", max_len=60, required=True),
+            name_zh=clean_text(name_zh, field="Chinese name", max_len=60),
+            patterns=json.dumps(patterns),
+        )
+        change.after = {"code": code, "patterns": patterns}
+    _compiled.cache_clear()
+    return view(carrier)
+
+
+def update_terms(
+    actor: Actor, code: str, *, retention_days: int | None = None, remind_days: int | None = None,
+    fee_per_parcel_fen: int | None = None, fee_per_return_fen: int | None = None,
+) -> CarrierView:
+    actor.require_owner("change carrier terms")
+    carrier = get(code)
+    values = {
+        k: v
+        for k, v in {
+            "retention_days": retention_days, "remind_days": remind_days,
+            "fee_per_parcel_fen": fee_per_parcel_fen, "fee_per_return_fen": fee_per_return_fen,
+        }.items()
+        if v is not None
+    }
+    if any(not isinstance(v, int) or v < 0 for v in values.values()):
+        raise InvalidInput("Days and fees must be whole numbers of 0 or more.")
+    with unit_of_work(actor, "carrier.terms", "carrier", carrier.code) as change:
+        change.before = view(carrier).to_json()
+        Carrier.update(**values).where(Carrier.code == carrier.code).execute()
+        change.after = values
+    return view(get(code))

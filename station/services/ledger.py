@@ -1,0 +1,116 @@
+"""The money ledger: immutable entries in integer fen; corrections are reversals."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from peewee import fn
+
+from station import clock
+from station.audit import Actor, unit_of_work
+from station.domain.text import clean_text
+from station.errors import Conflict, InvalidInput, NotFound
+from station.models import DayClose, LedgerEntry
+
+METHODS = ("cash", "wechat", "alipay", "card")
+KINDS = ("cod", "freight", "storage", "send", "refund", "reversal")
+
+
+@dataclass(frozen=True)
+class EntryView:
+    id: int
+    at: str | None
+    day: str
+    kind: str
+    method: str
+    amount_fen: int
+    reason: str
+    reverses: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _view(entry: LedgerEntry) -> EntryView:
+    return EntryView(
+        entry.id, clock.iso(entry.at), str(entry.day), entry.kind, entry.method,
+        entry.amount_fen, entry.reason, entry.reverses_id,
+    )
+
+
+def open_day(today: date | None = None) -> date:
+    """The business day an entry made now counts on: today, or the first day after the
+    latest closed one (a closed day never changes)."""
+    day = today or clock.local_day()
+    last_closed = DayClose.select(fn.MAX(DayClose.day)).scalar()
+    if last_closed is not None:
+        if isinstance(last_closed, str):
+            last_closed = date.fromisoformat(last_closed)
+        if day <= last_closed:
+            day = last_closed + timedelta(days=1)
+    return day
+
+
+def book(
+    actor: Actor, *, kind: str, method: str, amount_fen: int, pickup_id: int | None = None,
+    parcel_id: int | None = None, reason: str = "",
+) -> LedgerEntry:
+    """Add an entry inside the caller's unit of work."""
+    if method not in METHODS:
+        raise InvalidInput(f"Payment method must be one of: {', '.join(METHODS)}.")
+    if kind not in KINDS:
+        raise InvalidInput(f"Unknown ledger entry kind '{kind}'.")
+    if not isinstance(amount_fen, int):
+        raise InvalidInput("Amounts are whole fen.")
+    return LedgerEntry.create(
+        at=clock.now(), day=open_day(), kind=kind, method=method, amount_fen=amount_fen,
+        pickup=pickup_id, parcel=parcel_id, reason=reason, staff=actor.staff_id,
+    )
+
+
+def reverse(actor: Actor, entry_id: int, reason: str) -> EntryView:
+    actor.require_owner("reverse a payment")
+    reason = clean_text(reason, field="Reason", max_len=200, required=True)
+    with unit_of_work(actor, "ledger.reverse", "ledger", entry_id) as change:
+        entry = LedgerEntry.get_or_none(LedgerEntry.id == entry_id)
+        if entry is None:
+            raise NotFound(f"No ledger entry {entry_id}.")
+        if entry.kind == "reversal":
+            raise Conflict("A reversal cannot itself be reversed; book a new entry instead.")
+        if LedgerEntry.get_or_none(LedgerEntry.reverses == entry.id):
+            raise Conflict(f"Entry {entry_id} has already been reversed.")
+        reversal = LedgerEntry.create(
+            at=clock.now(), day=open_day(), kind="reversal", method=entry.method,
+            amount_fen=-entry.amount_fen, pickup=entry.pickup_id, parcel=entry.parcel_id,
+            reverses=entry.id, reason=reason, staff=actor.staff_id,
+        )
+        change.before = _view(entry).to_json()
+        change.after = _view(reversal).to_json()
+    return _view(reversal)
+
+
+def totals_by_method(day: date) -> dict[str, int]:
+    rows = (
+        LedgerEntry.select(LedgerEntry.method, fn.SUM(LedgerEntry.amount_fen).alias("total"))
+        .where(LedgerEntry.day == day)
+        .group_by(LedgerEntry.method)
+    )
+    totals = {m: 0 for m in METHODS}
+    for row in rows:
+        totals[row.method] = int(row.total or 0)
+    return totals
+
+
+def entries(day: date | None = None) -> list[EntryView]:
+    query = LedgerEntry.select().order_by(LedgerEntry.id)
+    if day is not None:
+        query = query.where(LedgerEntry.day == day)
+    return [_view(e) for e in query]
+
+
+def format_due(fen: int) -> str:
+    from station.domain.money import format_fen
+
+    return f"¥{format_fen(fen)}"

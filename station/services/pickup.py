@@ -1,0 +1,224 @@
+"""Pickup (取件/出库): one person, one or many parcels, one hand-over.
+
+Two counters can never hand out the same parcel: the state change is a conditional UPDATE
+that must hit every parcel, inside a transaction that holds the write lock.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from station import clock
+from station.audit import Actor, unit_of_work
+from station.domain.codes import parse_pickup_code
+from station.domain.ids import id_hash, mask_id, validate_id
+from station.domain.phone import parse_phone
+from station.domain.text import clean_text
+from station.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from station.models import ACTIVE_STATUSES, PICKED_UP, Parcel, Pickup
+from station.services import ledger, settings, shelves
+from station.services.parcels import COLLECTABLE, get_by_tracking
+from station.services.views import ParcelView, parcel_view, snapshot
+
+
+@dataclass(frozen=True)
+class PickupRequest:
+    refs: tuple[str, ...]
+    id_type: str | None = None
+    id_number: str | None = None
+    id_name: str | None = None
+    proxy_name: str | None = None
+    proxy_phone: str | None = None
+    method: str | None = None
+    tendered_fen: int | None = None
+    signature_png: bytes | None = None
+
+
+@dataclass(frozen=True)
+class PickupResult:
+    parcels: list[ParcelView]
+    due_fen: int
+    paid_fen: int
+    change_fen: int
+    receipt_no: str
+    method: str | None
+    id_checked: bool
+    proxy_name: str | None
+    id_masked: str | None = None
+    proxy_phone_masked: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["parcels"] = [p.to_json() for p in self.parcels]
+        data.pop("extra")
+        return data
+
+
+def resolve(ref: str) -> Parcel:
+    """A pickup code or a tracking number → the parcel still at the station."""
+    code = parse_pickup_code(ref)
+    if code is not None:
+        parcel = Parcel.get_or_none(
+            (Parcel.code_seq == code[2]) & (Parcel.status.in_(ACTIVE_STATUSES))
+        )
+        if parcel is None:
+            raise NotFound(f"No parcel on the shelf has pickup code {ref}. Check the code.")
+        return parcel
+    return get_by_tracking(ref, include_all=True)
+
+
+def id_check_needed(parcels: list[Parcel], proxy: bool) -> bool:
+    policy = settings.get("id_check_policy")
+    if policy == "always" or proxy:
+        return True
+    return any(p.id_check or (policy == "cod" and p.cod_fen > 0) for p in parcels)
+
+
+def _check_same_person(parcels: list[Parcel]) -> None:
+    keys = {(p.recipient_phone or f"*{p.phone_last4}:{p.recipient_name}") for p in parcels}
+    if len(keys) > 1:
+        raise Conflict(
+            "These parcels belong to different people. Hand them over separately.",
+            code="different_people",
+        )
+
+
+def _record_id_failure(actor: Actor, parcels: list[Parcel], why: str) -> None:
+    with unit_of_work(actor, "pickup.id_failed", "parcel", parcels[0].id) as change:
+        for p in parcels:
+            Parcel.update(id_failures=Parcel.id_failures + 1).where(Parcel.id == p.id).execute()
+            change.touch(p.id, why)
+        change.after = {"reason": why}
+
+
+def _verify_identity(actor: Actor, request: PickupRequest, parcels: list[Parcel], proxy: bool
+                     ) -> tuple[str | None, str | None, str | None, str | None]:
+    """→ (id_type, masked, keyed hash, name) or Nones when no check is needed."""
+    limit = int(settings.get("max_id_failures"))
+    if not actor.is_owner and any(p.id_failures >= limit for p in parcels):
+        raise NotAllowed(
+            "Too many failed ID checks for this parcel. Only the owner can hand it over now.",
+            code="id_locked",
+        )
+    needed = id_check_needed(parcels, proxy)
+    if not request.id_number:
+        if needed:
+            raise NotAllowed(
+                "An ID check is needed for this pickup (cash on delivery, proxy pickup or "
+                "station policy): enter the ID type and number.",
+                code="id_required",
+            )
+        return None, None, None, None
+    try:
+        number = validate_id(request.id_type or "resident_id", request.id_number)
+    except InvalidInput as exc:
+        _record_id_failure(actor, parcels, f"invalid ID: {exc.message}")
+        raise InvalidInput(exc.message, code="id_mismatch") from exc
+    id_type = request.id_type or "resident_id"
+    name_on_id = clean_text(request.id_name, field="Name on ID", max_len=40)
+    expected = request.proxy_name if proxy else parcels[0].recipient_name
+    if name_on_id and expected and _norm(name_on_id) != _norm(expected):
+        _record_id_failure(actor, parcels, "name on ID does not match")
+        raise NotAllowed(
+            f"The name on the ID ({name_on_id}) does not match the "
+            f"{'proxy' if proxy else 'recipient'} ({expected}). Do not hand over the parcel.",
+            code="id_mismatch",
+        )
+    key = settings.id_hash_key()
+    return id_type, mask_id(number), id_hash(key, id_type, number), name_on_id or expected
+
+
+def _norm(name: str) -> str:
+    return "".join(name.split()).casefold()
+
+
+def _payment(request: PickupRequest, due: int) -> tuple[str | None, int, int, int]:
+    """→ (method, paid, tendered, change)."""
+    if due == 0:
+        return None, 0, 0, 0
+    method = request.method
+    if method is None:
+        raise InvalidInput(
+            f"{ledger.format_due(due)} is due on delivery: choose cash, WeChat Pay, Alipay or card.",
+            code="payment_required",
+        )
+    if method not in ledger.METHODS:
+        raise InvalidInput(f"Payment method must be one of: {', '.join(ledger.METHODS)}.")
+    if method != "cash":
+        return method, due, due, 0
+    tendered = request.tendered_fen if request.tendered_fen is not None else due
+    if tendered < due:
+        raise InvalidInput(
+            f"Cash tendered ({ledger.format_due(tendered)}) is less than the amount due "
+            f"({ledger.format_due(due)}).",
+            code="insufficient_cash",
+        )
+    return method, due, tendered, tendered - due
+
+
+def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
+    if not request.refs:
+        raise InvalidInput("Scan or type at least one pickup code or tracking number.")
+    parcels = [resolve(ref) for ref in request.refs]
+    ids = list(dict.fromkeys(p.id for p in parcels))
+    parcels = [next(p for p in parcels if p.id == i) for i in ids]
+    for p in parcels:
+        if p.status not in COLLECTABLE:
+            when = clock.iso(p.picked_up_at) if p.picked_up_at else ""
+            raise Conflict(
+                f"{p.tracking} cannot be handed out: it is {p.status}"
+                + (f" (collected {when})." if when else "."),
+                code="not_collectable", status=p.status,
+            )
+    _check_same_person(parcels)
+    proxy = bool(request.proxy_name or request.proxy_phone)
+    proxy_name = clean_text(request.proxy_name, field="Proxy name", max_len=40) or None
+    proxy_phone = parse_phone(request.proxy_phone).masked if request.proxy_phone else None
+    if proxy and not proxy_name:
+        raise InvalidInput("For a proxy pickup, enter the proxy's name.")
+    id_type, id_masked, id_digest, _ = _verify_identity(actor, request, parcels, proxy)
+    due = sum(p.cod_fen for p in parcels)
+    method, paid, tendered, change_fen = _payment(request, due)
+    signature = base64.b64encode(request.signature_png).decode() if request.signature_png else None
+
+    with unit_of_work(actor, "parcel.pickup", "pickup") as change:
+        now = clock.now()
+        receipt_no = f"R{clock.local_day(now):%Y%m%d}-{change.seq:06d}"
+        record = Pickup.create(
+            receipt_no=receipt_no, at=now, staff=actor.staff_id, counter=actor.counter,
+            id_type=id_type, id_masked=id_masked, id_hash=id_digest,
+            proxy_name=proxy_name, proxy_phone_masked=proxy_phone, due_fen=due, paid_fen=paid,
+            tendered_fen=tendered, change_fen=change_fen, method=method, signature_png=signature,
+        )
+        updated = (
+            Parcel.update(status=PICKED_UP, picked_up_at=now, left_at=now, pickup=record.id)
+            .where(Parcel.id.in_(ids), Parcel.status.in_(COLLECTABLE))
+            .execute()
+        )
+        if updated != len(ids):
+            raise Conflict(
+                "Another counter has just handed out one of these parcels. Look them up again.",
+                code="already_collected",
+            )
+        fresh = list(Parcel.select().where(Parcel.id.in_(ids)).order_by(Parcel.id))
+        for p in fresh:
+            shelves.release_slot(p.slot_id, p.size)
+            shelves.release_code(p.code_seq)
+            if p.cod_fen:
+                ledger.book(actor, kind="cod", method=method or "cash", amount_fen=p.cod_fen,
+                            pickup_id=record.id, parcel_id=p.id)
+            change.touch(p.id, receipt_no + (" proxy" if proxy else ""))
+        change.entity_id = receipt_no
+        change.before = [snapshot(p) | {"status": "ON_SHELF"} for p in parcels]
+        change.after = {"receipt_no": receipt_no, "parcels": [p.tracking for p in fresh],
+                        "due_fen": due, "method": method, "id_checked": bool(id_type),
+                        "proxy": proxy}
+    return PickupResult(
+        parcels=[parcel_view(p, actor) for p in fresh], due_fen=due, paid_fen=paid,
+        change_fen=change_fen, receipt_no=receipt_no, method=method,
+        id_checked=id_type is not None, proxy_name=proxy_name, id_masked=id_masked,
+        proxy_phone_masked=proxy_phone,
+    )

@@ -1,0 +1,240 @@
+"""Shelves, layers (slots) with capacity per size class, slot and pickup-code allocation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from peewee import fn
+
+from station import clock
+from station.audit import Actor, locked, unit_of_work
+from station.domain.codes import format_pickup_code
+from station.domain.sizes import SIZES
+from station.errors import Conflict, Duplicate, InvalidInput, NotFound
+from station.models import ACTIVE_STATUSES, CodeReservation, Parcel, Shelf, Slot
+from station.services import settings
+
+CAP = {"S": "cap_s", "M": "cap_m", "L": "cap_l", "XL": "cap_xl"}
+USED = {"S": "used_s", "M": "used_m", "L": "used_l", "XL": "used_xl"}
+FOUR_DIGITS = 9999
+MAX_SEQ = 99999
+
+
+@dataclass(frozen=True)
+class SlotView:
+    label: str
+    shelf: str
+    layer: int
+    capacity: dict[str, int]
+    used: dict[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ShelfView:
+    name: str
+    position: int
+    slots: list[SlotView] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _slot_view(slot: Slot, shelf_name: str) -> SlotView:
+    return SlotView(
+        slot.label,
+        shelf_name,
+        slot.layer,
+        {s: getattr(slot, CAP[s]) for s in SIZES},
+        {s: getattr(slot, USED[s]) for s in SIZES},
+    )
+
+
+def _validate_capacity(capacity: dict[str, int]) -> dict[str, int]:
+    clean = {}
+    for size in SIZES:
+        value = capacity.get(size, 0)
+        if not isinstance(value, int) or not 0 <= value <= 999:
+            raise InvalidInput(f"Capacity for size {size} must be a whole number from 0 to 999.")
+        clean[size] = value
+    if not any(clean.values()):
+        raise InvalidInput("A layer needs room for at least one parcel size.")
+    return clean
+
+
+def _validate_name(name: str) -> str:
+    name = (name or "").strip().upper()
+    if not (1 <= len(name) <= 3 and name.isascii() and name.isalpha()):
+        raise InvalidInput("A shelf name is 1-3 letters (A, B, ... AA), so codes stay easy to say.")
+    return name
+
+
+def add_shelf(actor: Actor, name: str, layers: int, capacity: dict[str, int]) -> ShelfView:
+    actor.require_owner("add shelves")
+    name = _validate_name(name)
+    if not 1 <= layers <= 20:
+        raise InvalidInput("A shelf has 1 to 20 layers.")
+    capacity = _validate_capacity(capacity)
+    with unit_of_work(actor, "shelf.add", "shelf", name) as change:
+        if Shelf.get_or_none(Shelf.name == name):
+            raise Duplicate(f"Shelf {name} already exists.")
+        position = (Shelf.select(fn.MAX(Shelf.position)).scalar() or 0) + 1
+        shelf = Shelf.create(name=name, position=position)
+        for layer in range(1, layers + 1):
+            Slot.create(
+                shelf=shelf, layer=layer, label=f"{name}-{layer}",
+                **{CAP[s]: capacity[s] for s in SIZES},
+            )
+        change.after = {"name": name, "layers": layers, "capacity": capacity}
+    return get_shelf(name)
+
+
+def get_shelf(name: str) -> ShelfView:
+    shelf = Shelf.get_or_none(Shelf.name == (name or "").strip().upper())
+    if shelf is None:
+        raise NotFound(f"There is no shelf '{name}'.")
+    slots = Slot.select().where(Slot.shelf == shelf).order_by(Slot.layer)
+    return ShelfView(shelf.name, shelf.position, [_slot_view(s, shelf.name) for s in slots])
+
+
+def list_shelves() -> list[ShelfView]:
+    return [get_shelf(s.name) for s in Shelf.select().order_by(Shelf.position, Shelf.name)]
+
+
+def rename_shelf(actor: Actor, name: str, new_name: str) -> ShelfView:
+    """Renaming keeps the pickup codes already handed out (they are matched by number)."""
+    actor.require_owner("rename shelves")
+    new_name = _validate_name(new_name)
+    with unit_of_work(actor, "shelf.rename", "shelf", name) as change:
+        shelf = Shelf.get_or_none(Shelf.name == name.strip().upper())
+        if shelf is None:
+            raise NotFound(f"There is no shelf '{name}'.")
+        if Shelf.get_or_none(Shelf.name == new_name):
+            raise Duplicate(f"Shelf {new_name} already exists.")
+        Shelf.update(name=new_name).where(Shelf.id == shelf.id).execute()
+        for slot in Slot.select().where(Slot.shelf == shelf):
+            Slot.update(label=f"{new_name}-{slot.layer}").where(Slot.id == slot.id).execute()
+        change.before, change.after = {"name": shelf.name}, {"name": new_name}
+    return get_shelf(new_name)
+
+
+def resize_layer(actor: Actor, label: str, capacity: dict[str, int]) -> SlotView:
+    actor.require_owner("resize shelves")
+    capacity = _validate_capacity(capacity)
+    with unit_of_work(actor, "shelf.resize", "slot", label) as change:
+        slot = _slot_by_label(label)
+        for size in SIZES:
+            if capacity[size] < getattr(slot, USED[size]):
+                raise Conflict(
+                    f"{label} holds {getattr(slot, USED[size])} size-{size} parcels; move some "
+                    f"before lowering its capacity to {capacity[size]}."
+                )
+        change.before = {s: getattr(slot, CAP[s]) for s in SIZES}
+        Slot.update(**{CAP[s]: capacity[s] for s in SIZES}).where(Slot.id == slot.id).execute()
+        change.after = capacity
+    return _slot_view(Slot.get_by_id(slot.id), label.split("-")[0])
+
+
+def remove_shelf(actor: Actor, name: str) -> None:
+    actor.require_owner("remove shelves")
+    with unit_of_work(actor, "shelf.remove", "shelf", name):
+        shelf = Shelf.get_or_none(Shelf.name == name.strip().upper())
+        if shelf is None:
+            raise NotFound(f"There is no shelf '{name}'.")
+        slot_ids = [s.id for s in Slot.select(Slot.id).where(Slot.shelf == shelf)]
+        held = Parcel.select().where(
+            Parcel.slot.in_(slot_ids), Parcel.status.in_(ACTIVE_STATUSES)
+        ).count()
+        if held:
+            raise Conflict(f"Shelf {shelf.name} still holds {held} parcels: move them first.")
+        # Collected parcels keep their history; they only lose the link to the removed slot.
+        Parcel.update(slot=None).where(Parcel.slot.in_(slot_ids)).execute()
+        Slot.delete().where(Slot.shelf == shelf).execute()
+        shelf.delete_instance()
+
+
+def _slot_by_label(label: str) -> Slot:
+    slot = Slot.get_or_none(Slot.label == (label or "").strip().upper())
+    if slot is None:
+        raise NotFound(f"There is no slot '{label}'. Slots are named like A-3 (shelf-layer).")
+    return slot
+
+
+def slot_by_label(label: str) -> Slot:
+    return _slot_by_label(label)
+
+
+# -- allocation (called inside a unit of work) ------------------------------------------------
+
+
+def take_slot(size: str, preferred: Slot | None = None) -> Slot:
+    """Pick the slot with the most free room for this size and count the parcel in."""
+    if preferred is not None:
+        slot = locked(Slot.select().where(Slot.id == preferred.id)).get()
+        if getattr(slot, USED[size]) >= getattr(slot, CAP[size]):
+            raise Conflict(f"{slot.label} is full for size {size}: choose another slot.")
+    else:
+        free = Slot.select().where(getattr(Slot, USED[size]) < getattr(Slot, CAP[size]))
+        candidates = list(free.order_by(Slot.id))
+        if not candidates:
+            raise Conflict(
+                f"No shelf has room for a size-{size} parcel. Free some space, add a layer "
+                "or shelf in Shelves, or choose another size.",
+                code="shelves_full",
+            )
+        slot = max(
+            candidates,
+            key=lambda s: (getattr(s, CAP[size]) - getattr(s, USED[size])) / getattr(s, CAP[size]),
+        )
+    used = getattr(Slot, USED[size])
+    Slot.update({used: used + 1}).where(Slot.id == slot.id).execute()
+    return slot
+
+
+def release_slot(slot_id: int | None, size: str) -> None:
+    if slot_id is None:
+        return
+    used = getattr(Slot, USED[size])
+    Slot.update({used: used - 1}).where(Slot.id == slot_id, used > 0).execute()
+
+
+def take_code(slot: Slot, parcel_id: int) -> tuple[int, str]:
+    """A sequence number not used by any parcel still here nor released within the cooldown,
+    so an old message never leads to somebody else's parcel. Four digits while they last."""
+    cooldown = clock.now() - timedelta(days=int(settings.get("code_cooldown_days")))
+    start = int(settings.get("code_next") or 1)
+    for seq in _candidates(start):
+        existing = CodeReservation.get_or_none(CodeReservation.seq == seq)
+        if existing is None:
+            CodeReservation.insert(seq=seq, parcel=parcel_id).execute()
+            break
+        if existing.released_at is not None and existing.released_at <= cooldown:
+            CodeReservation.update(parcel=parcel_id, released_at=None).where(
+                CodeReservation.seq == seq
+            ).execute()
+            break
+    else:
+        raise Conflict("Every pickup code is in use or cooling down.", code="codes_exhausted")
+    settings.put_raw("code_next", 1 if seq in (FOUR_DIGITS, MAX_SEQ) else seq + 1)
+    shelf_name = slot.label.rsplit("-", 1)[0]
+    return seq, format_pickup_code(shelf_name, slot.layer, seq)
+
+
+def _candidates(start: int) -> Iterator[int]:
+    if start > FOUR_DIGITS:
+        yield from range(start, MAX_SEQ + 1)
+        start = 1
+    yield from range(start, FOUR_DIGITS + 1)
+    yield from range(1, start)
+    yield from range(FOUR_DIGITS + 1, MAX_SEQ + 1)
+
+
+def release_code(seq: int | None) -> None:
+    if seq is None:
+        return
+    CodeReservation.update(released_at=clock.now()).where(CodeReservation.seq == seq).execute()

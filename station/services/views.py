@@ -1,0 +1,90 @@
+"""Frozen views handed to the UI and CLI: never a live peewee model."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from station import clock
+from station.audit import Actor
+from station.domain.phone import Phone, mask_full
+from station.models import ACTIVE_STATUSES, Parcel
+
+
+@dataclass(frozen=True)
+class ParcelView:
+    id: int
+    tracking: str
+    carrier: str
+    status: str
+    pickup_code: str | None
+    slot: str | None
+    recipient_name: str
+    recipient_phone: str
+    weight_g: int | None
+    size: str
+    cod_fen: int
+    received_at: str | None
+    picked_up_at: str | None
+    returned_at: str | None
+    days_on_shelf: int
+    damaged: bool
+    damage_note: str
+    id_check: bool
+    consent_basis: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def shown_phone(parcel: Parcel, actor: Actor | None) -> str:
+    """Owners see the full number when it is known; everybody else the masked form."""
+    if parcel.recipient_phone and actor is not None and actor.is_owner:
+        number = parcel.recipient_phone
+        return f"{number}-{parcel.phone_ext}" if parcel.phone_ext else number
+    if parcel.recipient_phone:
+        masked = mask_full(parcel.recipient_phone)
+        return f"{masked}-{parcel.phone_ext}" if parcel.phone_ext else masked
+    return Phone(full=None, last4=parcel.phone_last4, ext=parcel.phone_ext).masked
+
+
+def days_on_shelf(parcel: Parcel) -> int:
+    end = parcel.left_at or clock.now()
+    return max(0, (clock.local_day(end) - clock.local_day(parcel.received_at)).days)
+
+
+def parcel_view(parcel: Parcel, actor: Actor | None, slot_label: str | None = None) -> ParcelView:
+    if slot_label is None and parcel.slot_id is not None:
+        slot_label = parcel.slot.label
+    return ParcelView(
+        id=parcel.id,
+        tracking=parcel.tracking,
+        carrier=parcel.carrier_id,
+        status=parcel.status,
+        pickup_code=parcel.pickup_code,
+        slot=slot_label if parcel.status in ACTIVE_STATUSES else slot_label,
+        recipient_name=parcel.recipient_name,
+        recipient_phone=shown_phone(parcel, actor),
+        weight_g=parcel.weight_g,
+        size=parcel.size,
+        cod_fen=parcel.cod_fen,
+        received_at=clock.iso(parcel.received_at),
+        picked_up_at=clock.iso(parcel.picked_up_at),
+        returned_at=clock.iso(parcel.returned_at),
+        days_on_shelf=days_on_shelf(parcel),
+        damaged=parcel.damaged,
+        damage_note=parcel.damage_note,
+        id_check=parcel.id_check,
+        consent_basis=parcel.consent_basis,
+    )
+
+
+def snapshot(parcel: Parcel) -> dict[str, Any]:
+    """Audit before/after: what changed, never a full phone or ID."""
+    return {
+        "tracking": parcel.tracking,
+        "status": parcel.status,
+        "slot": parcel.slot_id,
+        "pickup_code": parcel.pickup_code,
+        "cod_fen": parcel.cod_fen,
+    }
