@@ -65,7 +65,6 @@ def make_database(url: str) -> Database:
             password=unquote(parts.password or "") or None,
             host=parts.hostname or None,
             port=parts.port or None,
-            autorollback=True,
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteDatabase(
@@ -155,7 +154,7 @@ def migrate(db: Database) -> int:
     for version in range(current + 1, LATEST_VERSION + 1):
         with db.atomic():
             MIGRATIONS[version - 1](db)
-            models.Setting.replace(key=SCHEMA_KEY, value=str(version)).execute()
+            models.Setting.put(SCHEMA_KEY, str(version))
     return LATEST_VERSION
 
 

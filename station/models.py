@@ -44,6 +44,13 @@ class Setting(BaseModel):
     key = CharField(primary_key=True, max_length=64)
     value = TextField()
 
+    @classmethod
+    def put(cls, key: str, value: str) -> None:
+        """Insert or overwrite; portable across SQLite and PostgreSQL."""
+        cls.insert(key=key, value=value).on_conflict(
+            conflict_target=[cls.key], update={cls.value: value}
+        ).execute()
+
 
 class Staff(BaseModel):
     id = AutoField()

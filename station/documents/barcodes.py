@@ -50,11 +50,6 @@ def dots(points: float) -> float:
     return points / DOT
 
 
-def snap_up(points: float) -> float:
-    """The first dot-grid position at or after ``points`` (a tiny tolerance for float noise)."""
-    return math.ceil(points / DOT - 1e-6) * DOT
-
-
 @lru_cache(maxsize=4096)
 def code128_modules(value: str) -> str:
     """The Code 128 module string ('1' = bar) for ``value``, start to stop, no quiet zone."""
@@ -112,9 +107,9 @@ def draw_code128(
     bars_w = len(modules) * m * DOT
     spare = width - (len(modules) + 2 * quiet) * m * DOT
     offset = {"left": 0.0, "right": spare}.get(align, spare / 2)
-    x0 = snap_up(x + offset + quiet * m * DOT)
-    if x0 + bars_w + quiet * m * DOT > x + width + 1e-6:  # snapping pushed it out: go left
-        x0 -= DOT
+    d0 = math.ceil((x + offset) / DOT - 1e-6) + quiet * m  # first bar, in whole dots
+    if (d0 + (len(modules) + quiet) * m) * DOT > x + width + 1e-6:  # snapping pushed it out
+        d0 -= 1
     path = c.beginPath()
     i = 0
     n = len(modules)
@@ -123,11 +118,12 @@ def draw_code128(
             j = i
             while j < n and modules[j] == "1":
                 j += 1
-            path.rect(x0 + i * m * DOT, y, (j - i) * m * DOT, height)
+            path.rect((d0 + i * m) * DOT, y, (j - i) * m * DOT, height)
             i = j
         else:
             i += 1
     c.drawPath(path, stroke=0, fill=1)
+    x0 = d0 * DOT
     return Placed(x0, y, bars_w, height, m)
 
 
@@ -170,20 +166,23 @@ def draw_qr(
     side = n * m * DOT
     spare = size - (n + 2 * quiet) * m * DOT
     offset = {"left": 0.0, "right": spare}.get(align, spare / 2)
-    x0 = snap_up(x + offset + quiet * m * DOT)
-    top_from_page_top = page_height - (y + size) + spare / 2 + quiet * m * DOT
-    top = page_height - snap_up(top_from_page_top)  # pdf y of the symbol's top edge
+    dx = math.ceil((x + offset) / DOT - 1e-6) + quiet * m  # left edge, dots from page left
+    top_pt = page_height - (y + size) + spare / 2 + quiet * m * DOT  # from the page top
+    dy = math.ceil(top_pt / DOT - 1e-6)  # top edge, dots from the page top
     path = c.beginPath()
     for r, row in enumerate(matrix):
         col = 0
+        row_y = page_height - (dy + (r + 1) * m) * DOT
         while col < n:
             if row[col]:
                 end = col
                 while end < n and row[end]:
                     end += 1
-                path.rect(x0 + col * m * DOT, top - (r + 1) * m * DOT, (end - col) * m * DOT, m * DOT)
+                path.rect((dx + col * m) * DOT, row_y, (end - col) * m * DOT, m * DOT)
                 col = end
             else:
                 col += 1
     c.drawPath(path, stroke=0, fill=1)
+    x0 = dx * DOT
+    top = page_height - dy * DOT
     return Placed(x0, top - side, side, side, m)

@@ -158,6 +158,7 @@ class QRCode(Element):
     ecc: str = "M"
     align: str = "center"
     max_module_dots: int = 8
+    min_module_dots: int = 3
     kind: ClassVar[str] = "qr"
 
     def draw(self, c: Canvas, values: Mapping[str, Any], page_h: float) -> None:
@@ -169,7 +170,7 @@ class QRCode(Element):
         bx = {"left": x, "right": x + w - side}.get(self.align, x + (w - side) / 2)
         barcodes.draw_qr(
             c, value, bx, y + (h - side) / 2, side, page_height=page_h, ecc=self.ecc,
-            max_module_dots=self.max_module_dots,
+            max_module_dots=self.max_module_dots, min_module_dots=self.min_module_dots,
         )
 
 

@@ -28,22 +28,25 @@ def _template(
     info: float,
     flags: float,
     qr: float,
-    qr_beside_code: bool,
+    qr_place: str,
     head_size: float,
     code_size: float,
     info_size: float,
 ) -> Template:
-    """Rows from the top: header (carrier, date) / pickup code (+QR) / slot, name, phone /
-    COD and ID-check flags / tracking barcode (+QR)."""
+    """Rows from the top: header (carrier, date) / pickup code / slot, name, phone /
+    COD and ID-check flags / tracking barcode. The QR code of the pickup code (at least
+    3 dots a module, which zbar and handheld imagers read reliably) sits beside the barcode
+    (``qr_place="bar"``), beside the code and info rows (``"code"``), or is left out
+    (``"none"``, the 40×30 label, where the large code and a wider barcode matter more)."""
     inner = w - 2 * m
     y_code = m + head
     y_info = y_code + code
     y_flags = y_info + info
     y_bar = y_flags + flags
     bar_h = h - m - y_bar
-    code_w = inner - (qr + 0.8 if qr_beside_code else 0)
-    bar_w = inner - (0 if qr_beside_code else qr + 0.8)
-    third = inner / 3
+    code_w = inner - (qr + 0.6 if qr_place == "code" else 0)
+    bar_w = inner - (qr + 0.6 if qr_place == "bar" else 0)
+    third = code_w / 3
     els: list[Any] = [
         Text(m, m, inner * 0.62, head, text="{carrier}", size=head_size, min_size=5,
              bold=True),
@@ -65,22 +68,23 @@ def _template(
         Text(m + inner * 0.6, y_flags + 0.3, inner * 0.4, flags - 0.4, text="{idc}",
              size=info_size, min_size=5, bold=True, border=1.0, align="center", when="idc"),
         Barcode(m, y_bar, bar_w, bar_h, value="{tracking}", max_module_dots=3,
-                hr_size=max(5.5, info_size - 1.5), align="left" if not qr_beside_code else "center"),
+                hr_size=max(5.5, info_size - 1.5), align="left" if qr_place == "bar" else "center"),
     ]
-    if qr_beside_code:
-        els.append(QRCode(m + inner - qr, y_code + (code - qr) / 2, qr, qr, value="{code}"))
-    else:
+    if qr_place == "code":
+        span = code + info
+        els.append(QRCode(m + inner - qr, y_code + (span - qr) / 2, qr, qr, value="{code}"))
+    elif qr_place == "bar":
         els.append(QRCode(m + inner - qr, y_bar + (bar_h - qr) / 2, qr, qr, value="{code}"))
     return Template(f"sticker-{name}", w, h, tuple(els))
 
 
 TEMPLATES: dict[str, Template] = {
     "60x40": _template("60x40", 60, 40, m=1.5, head=4.2, code=12.0, info=4.6, flags=4.4,
-                       qr=11.2, qr_beside_code=False, head_size=9, code_size=48, info_size=9.5),
+                       qr=11.2, qr_place="bar", head_size=9, code_size=48, info_size=9.5),
     "50x30": _template("50x30", 50, 30, m=1.2, head=3.6, code=8.6, info=3.8, flags=3.6,
-                       qr=8.6, qr_beside_code=True, head_size=8, code_size=34, info_size=8),
+                       qr=11.0, qr_place="code", head_size=8, code_size=34, info_size=8),
     "40x30": _template("40x30", 40, 30, m=1.0, head=3.4, code=8.6, info=3.6, flags=3.4,
-                       qr=8.6, qr_beside_code=True, head_size=7, code_size=30, info_size=7),
+                       qr=0, qr_place="none", head_size=7, code_size=30, info_size=7),
 }
 SIZES = tuple(TEMPLATES)
 

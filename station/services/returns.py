@@ -123,11 +123,24 @@ def handover(actor: Actor, carrier_code: str, courier_name: str = "",
                         "parcels": [p.tracking for p in parcels], "courier": courier_name}
     views = [parcel_view(p, actor, labels.get(p.slot_id))
              for p in Parcel.select().where(Parcel.id.in_(ids)).order_by(Parcel.id)]
+    pdf = _manifest_pdf(record, views)
+    return HandoverResult(manifest_no, carrier.code, courier_name, clock.iso(now), views, pdf)
+
+
+def _manifest_pdf(record: Handover, views: list[ParcelView]) -> str:
+    """The hand-over is done once committed; a PDF problem must not undo it. Say so instead."""
+    import sys
+
     from station.services import paperwork
 
-    pdf = paperwork.handover_pdf(record, views)
-    Handover.update(pdf_path=str(pdf)).where(Handover.id == record.id).execute()
-    return HandoverResult(manifest_no, carrier.code, courier_name, clock.iso(now), views, str(pdf))
+    try:
+        pdf = str(paperwork.handover_pdf(record, views))
+    except Exception as exc:  # noqa: BLE001 - any rendering/disk failure is reported, not fatal
+        print(f"The hand-over {record.manifest_no} is recorded, but its manifest PDF could not "
+              f"be written ({exc}). Reprint it from the hand-over list.", file=sys.stderr)
+        return ""
+    Handover.update(pdf_path=pdf).where(Handover.id == record.id).execute()
+    return pdf
 
 
 def move(actor: Actor, tracking: str, slot_label: str) -> ParcelView:

@@ -36,7 +36,7 @@ def get(key: str) -> Any:
 
 def put_raw(key: str, value: Any) -> None:
     """Write inside an open unit of work (the caller audits)."""
-    Setting.replace(key=key, value=json.dumps(value, ensure_ascii=False)).execute()
+    Setting.put(key, json.dumps(value, ensure_ascii=False))
 
 
 def set_value(actor: Actor, key: str, value: Any) -> Any:

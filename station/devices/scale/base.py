@@ -31,8 +31,16 @@ from typing import Any, ClassVar
 
 import serial
 
+try:  # pyserial lets termios.error (not an OSError) escape on a vanished tty
+    from termios import error as _TermiosError
+except ImportError:  # pragma: no cover - Windows
+    _TermiosError = OSError  # type: ignore[misc,assignment]
+
 from station.devices.scale.transport import PortUnavailable, open_port
 from station.errors import StationError
+
+#: what pyserial may raise when the port goes away
+PORT_ERRORS: tuple[type[BaseException], ...] = (serial.SerialException, OSError, _TermiosError)
 
 OK = "ok"
 MOTION = "motion"
@@ -153,6 +161,14 @@ def to_grams(value: str | int | Decimal, unit: str) -> int:
     return int((number * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def grams_per_unit(unit: str) -> Decimal:
+    """The exact number of grams in one ``unit``; ``ValueError`` if unknown."""
+    factor = _GRAMS_PER_UNIT.get(unit.strip().lower())
+    if factor is None:
+        raise ValueError(f"unknown weight unit {unit!r}")
+    return factor
+
+
 def known_unit(unit: str) -> bool:
     return unit.strip().lower() in _GRAMS_PER_UNIT
 
@@ -230,21 +246,21 @@ class SerialScale(Scale):
     def close(self) -> None:
         try:
             self._port.close()
-        except (serial.SerialException, OSError):
+        except PORT_ERRORS:
             pass
 
     def _write(self, data: bytes) -> None:
         try:
             self._port.write(data)
             self._port.flush()
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             raise ScaleDisconnected(f"{self.port_name}: write failed: {exc}") from exc
 
     def _discard_input(self) -> None:
         self._buf.clear()
         try:
             self._port.reset_input_buffer()
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             raise ScaleDisconnected(f"{self.port_name}: {exc}") from exc
 
     def _fill(self, deadline: float) -> bool:
@@ -260,7 +276,7 @@ class SerialScale(Scale):
                     return False
             self._drain()
             return True
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             raise ScaleDisconnected(f"{self.port_name}: read failed: {exc}") from exc
 
     def _drain(self) -> None:
@@ -276,7 +292,7 @@ class SerialScale(Scale):
                 self._buf += chunk
                 if len(self._buf) > 65536:  # a runaway sender: keep the newest part
                     del self._buf[:-4096]
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             raise ScaleDisconnected(f"{self.port_name}: read failed: {exc}") from exc
 
     def _read_line(self, deadline: float, terminator: bytes = b"\n") -> bytes | None:

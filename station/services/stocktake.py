@@ -1,0 +1,238 @@
+"""Stocktake (盘点): reconcile what was scanned on the shelves with what should be there.
+
+The scan list is tracking numbers, one a line. A slot marker line such as ``@A-2`` says that
+the scans after it were found in slot A-2 (``@`` alone: slot unknown again), so a parcel in
+the wrong slot is detected and its slot corrected. Expected parcels that were not scanned are
+marked MISSING (they keep slot and code, so finding them later is one scan); MISSING parcels
+that were scanned are found again. Everything is one transaction and one audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from station import clock
+from station.audit import Actor, unit_of_work
+from station.domain.carriers import normalize_tracking
+from station.errors import InvalidInput, NotFound, StationError
+from station.models import (
+    ACTIVE_STATUSES,
+    MISSING,
+    ON_SHELF,
+    RETURN_PENDING,
+    Parcel,
+    Shelf,
+    Slot,
+)
+from station.services import shelves
+
+EXPECTED_STATUSES = (ON_SHELF, RETURN_PENDING)
+MAX_SCANS = 50_000
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Misplaced:
+    tracking: str
+    expected_slot: str | None
+    found_slot: str | None
+    moved: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StocktakeResult:
+    shelf: str | None
+    expected: int
+    found: int
+    missing: list[str]
+    misplaced: list[Misplaced]
+    unknown: list[str]
+    recovered: list[str] = field(default_factory=list)
+    scanned: int = 0
+    applied: bool = True
+    at: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["misplaced"] = [m.to_json() for m in self.misplaced]
+        return data
+
+
+@dataclass(frozen=True)
+class _Scan:
+    tracking: str
+    slot: str | None  # from the last marker line
+
+
+def parse_scans(lines: list[str]) -> tuple[list[_Scan], list[str]]:
+    """→ (valid scans in order, first occurrence each; lines that are not tracking numbers).
+
+    Raises InvalidInput for a marker naming no slot, before anything is changed."""
+    labels = {label for (label,) in Slot.select(Slot.label).tuples()}
+    scans: dict[str, _Scan] = {}
+    invalid: list[str] = []
+    slot: str | None = None
+    for raw in lines:
+        line = (raw or "").strip()
+        if not line:
+            continue
+        if line.startswith(("@", "＠")):
+            label = line[1:].strip().upper().replace(" ", "")
+            if label and label not in labels:
+                raise InvalidInput(
+                    f"The marker line '{line}' names no slot. Slots are named like @A-2; "
+                    "fix the line and reconcile again (nothing was changed).",
+                    line=line,
+                )
+            slot = label or None
+            continue
+        try:
+            tracking = normalize_tracking(line)
+        except StationError:
+            if line not in invalid:
+                invalid.append(line)
+            continue
+        # The last place a parcel was seen wins (a re-scan after moving it by hand).
+        scans.pop(tracking, None)
+        scans[tracking] = _Scan(tracking, slot)
+    if len(scans) + len(invalid) > MAX_SCANS:
+        raise InvalidInput(f"At most {MAX_SCANS} scans at a time: split the stocktake by shelf.")
+    return list(scans.values()), invalid
+
+
+def _shelf(name: str | None) -> Shelf | None:
+    if name is None or not name.strip():
+        return None
+    shelf = Shelf.get_or_none(Shelf.name == name.strip().upper())
+    if shelf is None:
+        raise NotFound(f"There is no shelf '{name}'.")
+    return shelf
+
+
+def _active_by_tracking(trackings: list[str]) -> dict[str, Parcel]:
+    found: dict[str, Parcel] = {}
+    for i in range(0, len(trackings), _CHUNK):
+        chunk = trackings[i : i + _CHUNK]
+        query = Parcel.select().where(
+            Parcel.tracking.in_(chunk), Parcel.status.in_(ACTIVE_STATUSES)
+        )
+        found.update((p.tracking, p) for p in query)
+    return found
+
+
+def reconcile(actor: Actor, scans: list[str], shelf: str | None = None,
+              apply: bool = True) -> StocktakeResult:
+    """Reconcile the scanned lines against the parcels expected on `shelf` (or everywhere).
+
+    With apply=False nothing is written (a preview for the screen); otherwise misplaced
+    parcels move to the slot they were found in, missing ones are marked MISSING and scanned
+    MISSING ones are found again, all in one audit event "stocktake.reconcile"."""
+    parsed, invalid = parse_scans(list(scans))
+    target = _shelf(shelf)
+    if not apply:
+        return _reconcile(actor, parsed, invalid, target, None)
+    with unit_of_work(
+        actor, "stocktake.reconcile", "stocktake", target.name if target else "*"
+    ) as change:
+        return _reconcile(actor, parsed, invalid, target, change)
+
+
+def _reconcile(actor: Actor, parsed: list[_Scan], invalid: list[str], target: Shelf | None,
+               change: Any) -> StocktakeResult:
+    slots = {sid: label for sid, label in Slot.select(Slot.id, Slot.label).tuples()}
+    slot_ids = {label: sid for sid, label in slots.items()}
+    expected_q = Parcel.select().where(Parcel.status.in_(EXPECTED_STATUSES))
+    if target is not None:
+        expected_q = expected_q.where(
+            Parcel.slot.in_(Slot.select(Slot.id).where(Slot.shelf == target.id))
+        )
+    expected = {p.tracking: p for p in expected_q}
+    if expected and not parsed and not invalid:
+        # An empty list would mark the whole shelf missing: far more likely a wrong file.
+        raise InvalidInput(
+            "Nothing was scanned. Scan the parcels on the shelf (one tracking number a line); "
+            "nothing was changed."
+        )
+    scanned = _active_by_tracking([s.tracking for s in parsed])
+
+    found = sum(1 for s in parsed if s.tracking in expected)
+    missing = sorted(t for t in expected if t not in scanned)
+    unknown = invalid + [s.tracking for s in parsed if s.tracking not in scanned]
+    misplaced: list[Misplaced] = []
+    recovered: list[str] = []
+    moves: list[tuple[Parcel, int]] = []
+    for scan in parsed:
+        parcel = scanned.get(scan.tracking)
+        if parcel is None:
+            continue
+        if parcel.status == MISSING:
+            recovered.append(parcel.tracking)
+        here = slots.get(parcel.slot_id) if parcel.slot_id else None
+        on_other_shelf = target is not None and parcel.tracking not in expected and (
+            parcel.status != MISSING or _shelf_of(here) != target.name
+        )
+        if scan.slot is not None and scan.slot != here:
+            misplaced.append(Misplaced(parcel.tracking, here, scan.slot, change is not None))
+            moves.append((parcel, slot_ids[scan.slot]))
+        elif scan.slot is None and on_other_shelf:
+            # Found on this shelf, slot not marked: the clerk has to put it back by hand.
+            misplaced.append(Misplaced(parcel.tracking, here, None, False))
+
+    if change is not None:
+        _apply(actor, change, expected, missing, recovered, moves, scanned, slots)
+        change.after = {
+            "shelf": target.name if target else None,
+            "expected": len(expected), "found": found, "missing": missing,
+            "misplaced": [m.to_json() for m in misplaced], "unknown": unknown,
+            "recovered": recovered,
+        }
+    return StocktakeResult(
+        shelf=target.name if target else None,
+        expected=len(expected),
+        found=found,
+        missing=missing,
+        misplaced=misplaced,
+        unknown=unknown,
+        recovered=recovered,
+        scanned=len(parsed) + len(invalid),
+        applied=change is not None,
+        at=clock.iso(clock.now()),
+    )
+
+
+def _shelf_of(label: str | None) -> str | None:
+    return label.rsplit("-", 1)[0] if label else None
+
+
+def _apply(actor: Actor, change: Any, expected: dict[str, Parcel], missing: list[str],
+           recovered: list[str], moves: list[tuple[Parcel, int]], scanned: dict[str, Parcel],
+           slots: dict[int, str]) -> None:
+    now = clock.now()
+    for tracking in missing:
+        parcel = expected[tracking]
+        n = Parcel.update(status=MISSING, missing_at=now).where(
+            Parcel.id == parcel.id, Parcel.status.in_(EXPECTED_STATUSES)
+        ).execute()
+        if n == 1:
+            change.touch(parcel.id, "stocktake: missing")
+    for tracking in recovered:
+        parcel = scanned[tracking]
+        # A parcel that was marked for return goes back to waiting for the courier.
+        status = RETURN_PENDING if parcel.return_marked_at is not None else ON_SHELF
+        Parcel.update(status=status, missing_at=None).where(
+            Parcel.id == parcel.id, Parcel.status == MISSING
+        ).execute()
+        change.touch(parcel.id, "stocktake: found")
+    for parcel, slot_id in moves:
+        # The parcel is physically there: count it in even beyond the layer's set capacity
+        # (intake simply will not put more parcels there until some leave).
+        used = getattr(Slot, shelves.USED[parcel.size])
+        Slot.update({used: used + 1}).where(Slot.id == slot_id).execute()
+        shelves.release_slot(parcel.slot_id, parcel.size)
+        Parcel.update(slot=slot_id).where(Parcel.id == parcel.id).execute()
+        before = slots.get(parcel.slot_id) if parcel.slot_id else "no slot"
+        change.touch(parcel.id, f"stocktake: moved {before} → {slots[slot_id]}")
