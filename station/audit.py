@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from station import clock
-from station.db import translate_errors
+from station.db import run_sql, translate_errors
 from station.errors import NotAllowed
 from station.models import AuditEvent, ChainHead, ParcelEvent, database_proxy
 
@@ -88,36 +88,41 @@ def locked(query: Any) -> Any:
     return query.for_update() if database_proxy.obj.for_update else query
 
 
-def _lock_head() -> ChainHead:
-    head = locked(ChainHead.select().where(ChainHead.id == 1)).first()
-    if head is None:
+def _lock_head() -> tuple[int, str]:
+    suffix = " FOR UPDATE" if database_proxy.obj.for_update else ""
+    row = run_sql("SELECT seq, hash FROM chain_head WHERE id = 1" + suffix).fetchone()
+    if row is None:
         ChainHead.insert(id=1, seq=0, hash=GENESIS).on_conflict_ignore().execute()
-        head = locked(ChainHead.select().where(ChainHead.id == 1)).first()
-    return head
+        row = run_sql("SELECT seq, hash FROM chain_head WHERE id = 1" + suffix).fetchone()
+    return int(row[0]), row[1]
 
 
-def _append(actor: Actor, change: Change, head: ChainHead) -> int:
-    seq = head.seq + 1
+def _append(actor: Actor, change: Change, head: tuple[int, str]) -> int:
+    head_seq, head_hash = head
+    seq = head_seq + 1
     at = clock.now()
     before, after = _canonical(change.before), _canonical(change.after)
+    entity_id = str(change.entity_id)
     digest = event_hash(
-        seq, at, actor.name, actor.counter, change.action, change.entity,
-        str(change.entity_id), before, after, head.hash,
+        seq, at, actor.name, actor.counter, change.action, change.entity, entity_id,
+        before, after, head_hash,
     )
-    AuditEvent.insert(
-        seq=seq, at=at, actor=actor.name, counter=actor.counter, action=change.action,
-        entity=change.entity, entity_id=str(change.entity_id), before=before, after=after,
-        prev_hash=head.hash, hash=digest,
-    ).execute()
-    ChainHead.update(seq=seq, hash=digest).where(ChainHead.id == 1).execute()
+    run_sql(
+        "INSERT INTO audit_event (seq, at, actor, counter, action, entity, entity_id, before,"
+        " after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (seq, at, actor.name, actor.counter, change.action, change.entity, entity_id, before,
+         after, head_hash, digest),
+    )
+    run_sql("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, digest))
     if change.parcels:
-        ParcelEvent.insert_many(
-            [
-                {"parcel": pid, "audit_seq": seq, "at": at, "action": change.action,
-                 "actor": actor.name, "detail": detail}
-                for pid, detail in change.parcels
-            ]
-        ).execute()
+        values = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(change.parcels))
+        params: list[Any] = []
+        for pid, detail in change.parcels:
+            params += [pid, seq, at, change.action, actor.name, detail]
+        run_sql(
+            f"INSERT INTO parcel_event (parcel_id, audit_seq, at, action, actor, detail) VALUES {values}",
+            params,
+        )
     return seq
 
 
@@ -129,7 +134,7 @@ def unit_of_work(actor: Actor, action: str, entity: str = "", entity_id: Any = "
     with translate_errors(getattr(db, "station_url", "")):
         with db.atomic():
             head = _lock_head()
-            change.seq = head.seq + 1
+            change.seq = head[0] + 1
             yield change
             _append(actor, change, head)
 

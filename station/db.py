@@ -185,3 +185,19 @@ def close_database() -> None:
     db = models.database_proxy.obj
     if db is not None and not db.is_closed():
         db.close()
+
+
+_placeholder_cache: dict[tuple[str, str], str] = {}
+
+
+def run_sql(sql: str, params: tuple | list = ()) -> object:  # type: ignore[type-arg]
+    """Hand-written SQL for the hottest paths (intake, audit append), written with '?'
+    placeholders and adapted to the open database. Peewee builds the same statements ~10x
+    slower, which matters when a scan must be on the shelf in under 2 ms."""
+    database = models.database_proxy.obj
+    key = (sql, database.param)
+    text = _placeholder_cache.get(key)
+    if text is None:
+        text = sql if database.param == "?" else sql.replace("?", database.param)
+        _placeholder_cache[key] = text
+    return database.execute_sql(text, params)

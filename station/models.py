@@ -207,6 +207,7 @@ class Parcel(BaseModel):
             (("received_at",), False),
             (("phone_last4", "status"), False),
             (("pickup_code", "status"), False),
+            (("code_seq", "status"), False),
             (("status", "received_at"), False),
         )
 

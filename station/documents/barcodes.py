@@ -50,6 +50,13 @@ def dots(points: float) -> float:
     return points / DOT
 
 
+def _fill(c: Canvas, transform: str, rects: list[str]) -> None:
+    """Fill rectangles given in a private coordinate system, with the current fill colour.
+    Written as raw operators: exact integers, and ~5× faster than reportlab path objects."""
+    if rects:
+        c.addLiteral(f"q {transform}\n" + "\n".join(rects) + "\nf Q")
+
+
 @lru_cache(maxsize=4096)
 def code128_modules(value: str) -> str:
     """The Code 128 module string ('1' = bar) for ``value``, start to stop, no quiet zone."""
@@ -110,7 +117,7 @@ def draw_code128(
     d0 = math.ceil((x + offset) / DOT - 1e-6) + quiet * m  # first bar, in whole dots
     if (d0 + (len(modules) + quiet) * m) * DOT > x + width + 1e-6:  # snapping pushed it out
         d0 -= 1
-    path = c.beginPath()
+    ops = []
     i = 0
     n = len(modules)
     while i < n:
@@ -118,11 +125,12 @@ def draw_code128(
             j = i
             while j < n and modules[j] == "1":
                 j += 1
-            path.rect((d0 + i * m) * DOT, y, (j - i) * m * DOT, height)
+            ops.append(f"{d0 + i * m} 0 {(j - i) * m} 1 re")
             i = j
         else:
             i += 1
-    c.drawPath(path, stroke=0, fill=1)
+    # x in whole dots, y from the bar bottom in units of the bar height
+    _fill(c, f"{DOT:.6f} 0 0 {height:.4f} 0 {y:.4f} cm", ops)
     x0 = d0 * DOT
     return Placed(x0, y, bars_w, height, m)
 
@@ -169,20 +177,20 @@ def draw_qr(
     dx = math.ceil((x + offset) / DOT - 1e-6) + quiet * m  # left edge, dots from page left
     top_pt = page_height - (y + size) + spare / 2 + quiet * m * DOT  # from the page top
     dy = math.ceil(top_pt / DOT - 1e-6)  # top edge, dots from the page top
-    path = c.beginPath()
+    ops = []
     for r, row in enumerate(matrix):
         col = 0
-        row_y = page_height - (dy + (r + 1) * m) * DOT
         while col < n:
             if row[col]:
                 end = col
                 while end < n and row[end]:
                     end += 1
-                path.rect((dx + col * m) * DOT, row_y, (end - col) * m * DOT, m * DOT)
+                ops.append(f"{dx + col * m} {dy + r * m} {(end - col) * m} {m} re")
                 col = end
             else:
                 col += 1
-    c.drawPath(path, stroke=0, fill=1)
+    # whole dots from the page's top-left corner, y downwards
+    _fill(c, f"{DOT:.6f} 0 0 {-DOT:.6f} 0 {page_height:.4f} cm", ops)
     x0 = dx * DOT
     top = page_height - dy * DOT
     return Placed(x0, top - side, side, side, m)

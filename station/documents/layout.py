@@ -124,11 +124,31 @@ class Barcode(Element):
 
     value: str = ""
     max_module_dots: int = 3
+    min_module_dots: int = 2  # thinner bars do not scan reliably off a 203 dpi thermal head
     human_readable: bool = True
     hr_size: float = 7.0
     hr_bold: bool = False
     align: str = "center"
     kind: ClassVar[str] = "code128"
+
+    def module_dots(self, value: str) -> int:
+        """Module width in dots for ``value``; BarcodeError if below ``min_module_dots``."""
+        m = barcodes.choose_module_dots(value, self.w * MM, self.max_module_dots)
+        if m < self.min_module_dots:
+            raise barcodes.BarcodeError(
+                f"{value!r} is too long for a {self.w:.0f} mm wide barcode "
+                f"({m} dot modules; {self.min_module_dots} needed).", value=value)
+        return m
+
+    def fits(self, values: Mapping[str, Any]) -> bool:
+        value = expand(self.value, values)
+        if not value:
+            return True
+        barcodes.code128_modules(value)  # a value Code 128 cannot encode is an error
+        try:
+            return bool(self.module_dots(value))
+        except barcodes.BarcodeError:
+            return False
 
     def draw(self, c: Canvas, values: Mapping[str, Any], page_h: float) -> None:
         x, y, w, h = self.rect(page_h)
@@ -139,7 +159,7 @@ class Barcode(Element):
         if self.human_readable:
             text_h = self.hr_size * (fonts.ASCENT + fonts.DESCENT) + 0.6 * MM
         placed = barcodes.draw_code128(
-            c, value, x, y + text_h, w, h - text_h, max_module_dots=self.max_module_dots,
+            c, value, x, y + text_h, w, h - text_h, module_dots=self.module_dots(value),
             align=self.align,
         )
         if self.human_readable:
@@ -244,6 +264,18 @@ class Template:
     width_mm: float
     height_mm: float
     elements: tuple[Element, ...]
+    # used for a page whose Code 128 would not fit at its minimum module width
+    fallback: Template | None = None
+
+    def fits(self, values: Mapping[str, Any]) -> bool:
+        return all(el.fits(values) for el in self.elements
+                   if isinstance(el, Barcode) and el.visible(values))
+
+    def pick(self, values: Mapping[str, Any]) -> Template:
+        """This template, or its fallback when a barcode would not fit."""
+        if self.fallback is not None and not self.fits(values):
+            return self.fallback.pick(values)
+        return self
 
     @property
     def pagesize(self) -> tuple[float, float]:
@@ -262,14 +294,13 @@ class Template:
         """Problems with the geometry: elements that leave the page."""
         problems = []
         for i, el in enumerate(self.elements):
-            if isinstance(el, Line):
-                xs, ys = (el.x, el.x + el.w), (el.y, el.y + el.h)
-            else:
-                xs, ys = (el.x, el.x + el.w), (el.y, el.y + el.h)
+            xs, ys = (el.x, el.x + el.w), (el.y, el.y + el.h)
             if min(xs) < -1e-6 or max(xs) > self.width_mm + 1e-6 or min(ys) < -1e-6 or (
                 max(ys) > self.height_mm + 1e-6
             ):
                 problems.append(f"{self.name}: element {i} ({el.kind}) leaves the page")
+        if self.fallback is not None:
+            problems += self.fallback.check()
         return problems
 
     @classmethod
@@ -296,7 +327,8 @@ class Template:
 
 def new_canvas(target: io.BytesIO | str, pagesize: tuple[float, float], title: str) -> Canvas:
     fonts.register()
-    c = Canvas(target, pagesize=pagesize, pageCompression=1, invariant=1)
+    c = Canvas(target, pagesize=pagesize, pageCompression=1, invariant=1,
+               initialFontName=fonts.SANS, initialFontSize=8)
     c.setTitle(title)
     c.setAuthor(CREATOR)
     c.setCreator(CREATOR)
@@ -314,7 +346,7 @@ def render_pages(
     buf = io.BytesIO()
     c = new_canvas(buf, template.pagesize, title)
     for values in pages:
-        template.render(c, values)
+        template.pick(values).render(c, values)
         c.showPage()
     c.save()
     pdf = buf.getvalue()

@@ -7,6 +7,7 @@ number as Code 128 with whole-dot modules (see ``barcodes``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,31 @@ from station.documents import fmt
 from station.documents.data import StickerData
 from station.documents.layout import Barcode, Line, QRCode, Template, Text, render_pages
 from station.errors import InvalidInput
+
+
+def _top(m: float, inner: float, head: float, code: float, info: float, code_w: float,
+         head_size: float, code_size: float, info_size: float) -> list[Any]:
+    """Header (carrier, reprint mark, date), the pickup code, and slot / surname / phone."""
+    y_code = m + head
+    y_info = y_code + code
+    third = code_w / 3
+    return [
+        Text(m, m, inner * 0.62, head, text="{carrier}", size=head_size, min_size=5,
+             bold=True),
+        Text(m + inner * 0.62, m, inner * 0.38, head, text="{date}", size=head_size - 1,
+             min_size=4.5, align="right"),
+        Text(m + inner * 0.36, m, inner * 0.26, head, text="{reprint}", size=head_size - 1.5,
+             min_size=4, inverse=True, align="center", when="reprint"),
+        Line(m, y_code, inner, 0, width=0.6),
+        Text(m, y_code, code_w, code, text="{code}", size=code_size, min_size=12, bold=True,
+             align="center", cap=True),
+        Text(m, y_info, third * 0.9, info, text="{slot}", size=info_size, min_size=5,
+             bold=True, border=0.8, align="center", pad=0.3),
+        Text(m + third * 0.95, y_info, third * 0.75, info, text="{name}", size=info_size,
+             min_size=5, align="center"),
+        Text(m + third * 1.75, y_info, third * 1.25, info, text="{phone}", size=info_size,
+             min_size=5, align="right"),
+    ]
 
 
 def _template(
@@ -37,7 +63,11 @@ def _template(
     COD and ID-check flags / tracking barcode. The QR code of the pickup code (at least
     3 dots a module, which zbar and handheld imagers read reliably) sits beside the barcode
     (``qr_place="bar"``), beside the code and info rows (``"code"``), or is left out
-    (``"none"``, the 40×30 label, where the large code and a wider barcode matter more)."""
+    (``"none"``, the 40×30 label, where the large code and a wider barcode matter more).
+
+    When the tracking number's Code 128 would need modules thinner than 2 dots, a fallback
+    template is used: first one whose barcode has the whole width (no pickup-code QR), then
+    one that prints the tracking number as a QR code with large text instead."""
     inner = w - 2 * m
     y_code = m + head
     y_info = y_code + code
@@ -46,23 +76,8 @@ def _template(
     bar_h = h - m - y_bar
     code_w = inner - (qr + 0.6 if qr_place == "code" else 0)
     bar_w = inner - (qr + 0.6 if qr_place == "bar" else 0)
-    third = code_w / 3
-    els: list[Any] = [
-        Text(m, m, inner * 0.62, head, text="{carrier}", size=head_size, min_size=5,
-             bold=True),
-        Text(m + inner * 0.62, m, inner * 0.38, head, text="{date}", size=head_size - 1,
-             min_size=4.5, align="right"),
-        Text(m + inner * 0.36, m, inner * 0.26, head, text="{reprint}", size=head_size - 1.5,
-             min_size=4, inverse=True, align="center", when="reprint"),
-        Line(m, y_code, inner, 0, width=0.6),
-        Text(m, y_code, code_w, code, text="{code}", size=code_size, min_size=12, bold=True,
-             align="center", cap=True),
-        Text(m, y_info, third * 0.9, info, text="{slot}", size=info_size, min_size=5,
-             bold=True, border=0.8, align="center", pad=0.3),
-        Text(m + third * 0.95, y_info, third * 0.75, info, text="{name}", size=info_size,
-             min_size=5, align="center"),
-        Text(m + third * 1.75, y_info, third * 1.25, info, text="{phone}", size=info_size,
-             min_size=5, align="right"),
+    els = _top(m, inner, head, code, info, code_w, head_size, code_size, info_size)
+    els += [
         Text(m, y_flags + 0.3, inner * 0.56, flags - 0.4, text="{cod}", size=info_size,
              min_size=5, bold=True, inverse=True, align="center", when="cod"),
         Text(m + inner * 0.6, y_flags + 0.3, inner * 0.4, flags - 0.4, text="{idc}",
@@ -75,7 +90,30 @@ def _template(
         els.append(QRCode(m + inner - qr, y_code + (span - qr) / 2, qr, qr, value="{code}"))
     elif qr_place == "bar":
         els.append(QRCode(m + inner - qr, y_bar + (bar_h - qr) / 2, qr, qr, value="{code}"))
-    return Template(f"sticker-{name}", w, h, tuple(els))
+    # fallback: the bottom area holds the flags and the tracking text left, its QR right
+    bottom = h - m - y_flags
+    side = min(bottom, 13.0)
+    left_w = inner - side - 0.8
+    row = bottom / 3
+    alt = _top(m, inner, head, code, info, inner, head_size, code_size, info_size) + [
+        Text(m, y_flags + 0.3, left_w, row - 0.4, text="{cod}", size=info_size, min_size=5,
+             bold=True, inverse=True, align="center", when="cod"),
+        Text(m, y_flags + row + 0.2, left_w, row - 0.4, text="{idc}", size=info_size,
+             min_size=5, bold=True, border=1.0, align="center", when="idc"),
+        Text(m, y_flags + 2 * row, left_w, row, text="{tracking}", size=info_size + 1,
+             min_size=5, bold=True, align="left"),
+        QRCode(m + inner - side, y_flags + (bottom - side) / 2, side, side, value="{tracking}",
+               align="right"),
+    ]
+    fallback = Template(f"sticker-{name}-qr", w, h, tuple(alt))
+    if qr_place == "bar":  # first give the barcode the whole width (no pickup-code QR)
+        fallback = dataclasses.replace(
+            _template(name, w, h, m=m, head=head, code=code, info=info, flags=flags, qr=0,
+                      qr_place="none", head_size=head_size, code_size=code_size,
+                      info_size=info_size),
+            name=f"sticker-{name}-wide",
+        )
+    return Template(f"sticker-{name}", w, h, tuple(els), fallback)
 
 
 TEMPLATES: dict[str, Template] = {

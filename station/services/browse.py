@@ -27,15 +27,15 @@ from station.services.views import ParcelView, parcel_view
 PAGE_SIZE = 200
 MAX_PAGE = 1000
 
-# Sort name -> column. Every one is NOT NULL after intake, which keyset paging relies on.
+# Sort name -> column. Every one is NOT NULL after intake (keyset paging relies on it) and
+# indexed: a sort without an index (name, size) takes a second per page on a million rows,
+# so the screen does not offer it.
 SORTS: dict[str, Any] = {
     "received_at": Parcel.received_at,
     "tracking": Parcel.tracking,
     "carrier": Parcel.carrier,
     "status": Parcel.status,
-    "recipient_name": Parcel.recipient_name,
     "pickup_code": Parcel.pickup_code,
-    "size": Parcel.size,
 }
 
 
@@ -85,7 +85,10 @@ def _where(filters: ParcelFilter) -> list[Any]:
     if filters.overdue:
         conds.append(_overdue())
     if filters.shelf:
-        conds.append(_shelf(filters.shelf))
+        # Without a status filter most rows of a layer are old history: walking the sort
+        # index and skipping other layers beats sorting every parcel the layer ever held, so
+        # "+ 0" keeps the planner off the slot index. With statuses, the slot index is best.
+        conds.append(_shelf(filters.shelf, use_index=bool(filters.statuses)))
     if filters.text.strip():
         conds.append(_text(filters.text))
     return conds
@@ -104,7 +107,7 @@ def _overdue() -> Any:
     return (Parcel.status == ON_SHELF) & per_carrier
 
 
-def _shelf(text: str) -> Any:
+def _shelf(text: str, use_index: bool) -> Any:
     label = text.strip().upper()
     if "-" in label:
         slots = Slot.select(Slot.id).where(Slot.label == label)
@@ -113,7 +116,7 @@ def _shelf(text: str) -> Any:
     ids = [s.id for s in slots]
     if not ids:
         raise InvalidInput(f"There is no shelf or layer '{text}'. Shelves look like A, layers A-3.")
-    return Parcel.slot.in_(ids)
+    return Parcel.slot.in_(ids) if use_index else (Parcel.slot + 0).in_(ids)
 
 
 def _text(text: str) -> Any:
@@ -142,7 +145,9 @@ def _text(text: str) -> Any:
             tracking = scanned
         # A prefix as a range keeps the tracking index usable (LIKE would not on SQLite).
         options.append((Parcel.tracking >= tracking) & (Parcel.tracking < tracking + "~"))
-    options.append(Parcel.recipient_name.contains(text))
+    if not options or not any(ch.isdigit() for ch in scanned):
+        # Names have no digits; a number-like text would only force a scan of every row.
+        options.append(Parcel.recipient_name.contains(text))
     cond = options[0]
     for option in options[1:]:
         cond = cond | option

@@ -79,6 +79,14 @@ def _specificity(pattern: str) -> int:
     return (len(literal.group(1)) * 10 if literal else 0) + len(pattern) // 10
 
 
+def known_code(code: str) -> str:
+    """The carrier code if the station knows it (cached with the patterns), else NotFound."""
+    wanted = (code or "").strip().upper()
+    if any(known == wanted for known, _ in _compiled()):
+        return wanted
+    return get(wanted).code
+
+
 def get(code: str) -> Carrier:
     carrier = Carrier.get_or_none(Carrier.code == (code or "").strip().upper())
     if carrier is None:

@@ -109,10 +109,10 @@ def _clean_counted(counted_fen: dict[str, int]) -> dict[str, int]:
         value = counted_fen.get(method, 0)
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidInput(f"The counted {method} amount must be whole fen.", method=method)
-        if not 0 <= value <= MAX_COUNTED_FEN:
+        # Negative when refunds paid out that day exceed what came in.
+        if not -MAX_COUNTED_FEN <= value <= MAX_COUNTED_FEN:
             raise InvalidInput(
-                f"The counted {method} amount must be between 0 and 1,000,000 yuan.",
-                method=method,
+                f"The counted {method} amount must be within ±1,000,000 yuan.", method=method
             )
         clean[method] = value
     return clean

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from station import clock
 from station.audit import Actor, unit_of_work
+from station.db import run_sql
 from station.domain.carriers import normalize_tracking
 from station.domain.phone import parse_phone
 from station.domain.sizes import parse_size
@@ -15,17 +16,16 @@ from station.errors import Duplicate, InvalidInput, NotAllowed, NotFound
 from station.models import (
     ACTIVE_STATUSES,
     MISSING,
-    CodeReservation,
     ON_SHELF,
-    ManifestEntry,
+    CodeReservation,
     Parcel,
     ParcelEvent,
-    Recipient,
 )
 from station.services import carriers, settings, shelves
 from station.services.views import ParcelView, parcel_view, snapshot
 
 CONSENT_BASES = ("manifest", "phone_call", "standing", "carrier")
+ACTIVE_SQL = "(" + ", ".join(f"'{s}'" for s in ACTIVE_STATUSES) + ")"
 MAX_WEIGHT_G = 100_000
 MAX_COD_FEN = 10_000_000
 
@@ -89,20 +89,48 @@ def _active(tracking: str) -> Parcel | None:
     )
 
 
-def _manifest_entry(tracking: str) -> ManifestEntry | None:
-    return (
-        ManifestEntry.select()
-        .where(ManifestEntry.tracking == tracking)
-        .order_by(ManifestEntry.id.desc())
-        .first()
-    )
+@dataclass(frozen=True)
+class ManifestInfo:
+    carrier_id: str
+    name: str
+    phone: str | None
+    phone_last4: str
+    phone_ext: str | None
+    cod_fen: int
+    consent: bool
+
+
+def _manifest_entry(tracking: str) -> ManifestInfo | None:
+    row = run_sql(
+        "SELECT carrier_id, name, phone, phone_last4, phone_ext, cod_fen, consent "
+        "FROM manifest_entry WHERE tracking = ? ORDER BY id DESC LIMIT 1",
+        (tracking,),
+    ).fetchone()
+    return ManifestInfo(*row[:6], bool(row[6])) if row else None
+
+
+def _recipient_flags(phone: str | None) -> tuple[bool, bool]:
+    """(door_delivery, standing_consent) for a full phone number."""
+    if not phone:
+        return False, False
+    row = run_sql(
+        "SELECT door_delivery, standing_consent FROM recipient WHERE phone = ?", (phone,)
+    ).fetchone()
+    return (bool(row[0]), bool(row[1])) if row else (False, False)
 
 
 def _door_delivery(phone: str | None) -> bool:
-    if not phone:
-        return False
-    recipient = Recipient.get_or_none(Recipient.phone == phone)
-    return bool(recipient and recipient.door_delivery)
+    return _recipient_flags(phone)[0]
+
+
+def _active_brief(tracking: str) -> tuple[str, str | None, str | None] | None:
+    """(status, pickup_code, slot label) of the parcel with this number still here."""
+    return run_sql(
+        "SELECT p.status, p.pickup_code, s.label FROM parcel p "
+        "LEFT JOIN slot s ON s.id = p.slot_id "
+        f"WHERE p.tracking = ? AND p.status IN {ACTIVE_SQL}",
+        (tracking,),
+    ).fetchone()
 
 
 def _check_numbers(request: IntakeRequest) -> None:
@@ -139,25 +167,25 @@ def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
         field="Name", max_len=40,
     )
     if request.carrier:
-        carrier = carriers.get(request.carrier)
+        carrier_code = carriers.known_code(request.carrier)
     elif entry is not None:
-        carrier = entry.carrier
+        carrier_code = entry.carrier_id
     else:
         guesses = carriers.guess(tracking)
-        carrier = carriers.get(guesses[0] if guesses else "OTHER")
+        carrier_code = carriers.known_code(guesses[0] if guesses else "OTHER")
     cod_fen = request.cod_fen if request.cod_fen is not None else (entry.cod_fen if entry else 0)
     damaged_note = clean_text(request.damaged_note, field="Damage note", max_len=200)
 
+    door_delivery, standing_consent = _recipient_flags(phone.full)
     consent = request.consent_basis
     if consent is None:
         if entry is not None and entry.consent:
             consent = "manifest"
         else:
-            recipient = Recipient.get_or_none(Recipient.phone == phone.full) if phone.full else None
-            consent = "standing" if recipient and recipient.standing_consent else "carrier"
+            consent = "standing" if standing_consent else "carrier"
     if consent not in CONSENT_BASES:
         raise InvalidInput(f"Consent basis must be one of: {', '.join(CONSENT_BASES)}.")
-    if _door_delivery(phone.full) and consent != "phone_call":
+    if door_delivery and consent != "phone_call":
         raise NotAllowed(
             "This recipient asked for door delivery. Call them for consent (then record "
             "'phone call' as consent) or give the parcel back to the courier.",
@@ -168,29 +196,34 @@ def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
     preferred = shelves.slot_by_label(request.slot) if request.slot else None
 
     with unit_of_work(actor, "parcel.intake", "parcel", tracking) as change:
-        existing = _active(tracking)
+        existing = _active_brief(tracking)
         if existing is not None:
-            where = existing.slot.label if existing.slot_id else "no slot"
+            status, code, where = existing[0], existing[1], existing[2] or "no slot"
             raise Duplicate(
-                f"{tracking} is already here ({existing.status}) at {where}, pickup code "
-                f"{existing.pickup_code}. Nothing was changed.",
-                pickup_code=existing.pickup_code, slot=where, status=existing.status,
+                f"{tracking} is already here ({status}) at {where}, pickup code {code}. "
+                "Nothing was changed.",
+                pickup_code=code, slot=where, status=status,
             )
         slot = shelves.take_slot(size, preferred)
-        now = clock.now()
-        parcel = Parcel.create(
-            tracking=tracking, carrier=carrier.code, status=ON_SHELF, slot=slot.id, size=size,
-            recipient_name=name, recipient_phone=phone.full, phone_last4=phone.last4,
-            phone_ext=phone.ext, weight_g=request.weight_g, cod_fen=cod_fen, id_check=id_check,
+        seq, code = shelves.take_code(slot)
+        fields = dict(
+            tracking=tracking, carrier_id=carrier_code, status=ON_SHELF, slot_id=slot.id,
+            size=size, code_seq=seq, pickup_code=code, recipient_name=name,
+            recipient_phone=phone.full, phone_last4=phone.last4, phone_ext=phone.ext,
+            weight_g=request.weight_g, cod_fen=cod_fen, id_check=id_check,
             damaged=bool(damaged_note), damage_note=damaged_note, consent_basis=consent,
-            received_at=now, received_by=actor.staff_id,
+            id_failures=0, received_at=clock.now(), received_by_id=actor.staff_id,
         )
-        seq, code = shelves.take_code(slot, parcel.id)
-        Parcel.update(code_seq=seq, pickup_code=code).where(Parcel.id == parcel.id).execute()
-        parcel.code_seq, parcel.pickup_code = seq, code
-        change.entity_id = str(parcel.id)
-        change.after = snapshot(parcel) | {"carrier": carrier.code, "damaged": bool(damaged_note)}
-        change.touch(parcel.id, f"{slot.label} {code}" + (" damaged" if damaged_note else ""))
+        columns = ", ".join(fields)
+        marks = ", ".join("?" * len(fields))
+        parcel_id = run_sql(
+            f"INSERT INTO parcel ({columns}) VALUES ({marks}) RETURNING id", tuple(fields.values())
+        ).fetchone()[0]
+        run_sql("UPDATE code_reservation SET parcel_id = ? WHERE seq = ?", (parcel_id, seq))
+        parcel = Parcel(id=parcel_id, **fields)
+        change.entity_id = str(parcel_id)
+        change.after = snapshot(parcel) | {"carrier": carrier_code, "damaged": bool(damaged_note)}
+        change.touch(parcel_id, f"{slot.label} {code}" + (" damaged" if damaged_note else ""))
     return parcel_view(parcel, actor, slot.label)
 
 
@@ -204,7 +237,9 @@ def undo_intake(actor: Actor, tracking: str) -> ParcelView:
         limit = timedelta(minutes=int(settings.get("undo_minutes")))
         if not actor.is_owner:
             if parcel.received_by_id != actor.staff_id:
-                raise NotAllowed("Only the clerk who took the parcel in (or the owner) can undo it.")
+                raise NotAllowed(
+                    "Only the clerk who took the parcel in (or the owner) can undo it."
+                )
             if clock.now() - parcel.received_at > limit:
                 raise NotAllowed("Too late to undo this intake; ask the owner.")
         if parcel.status == MISSING or ParcelEvent.select().where(

@@ -18,13 +18,14 @@ import io
 import math
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from station import clock
 from station.audit import Actor
@@ -42,7 +43,13 @@ from station.models import (
 from station.services import ledger, settings
 
 UNKNOWN_CLERK = "(unknown)"
+_WIDE = 20_000  # rows: beyond this, "left after the day" is no longer the narrow range
 MAX_TREND_DAYS = 366
+
+
+def _rows(query: Any) -> Iterator[tuple[Any, ...]]:
+    """A query's rows as plain tuples (no model instances: cheaper, and typed)."""
+    return iter(query.tuples())
 
 
 @dataclass(frozen=True)
@@ -102,11 +109,16 @@ def dwell_stats(hours: list[float]) -> tuple[float | None, float | None]:
     return round(sum(ordered) / len(ordered), 2), round(p90, 2)
 
 
-def at_station_at(moment: datetime) -> int:
+def _left_after(moment: datetime) -> int:
+    return Parcel.select().where(Parcel.left_at >= moment).count()
+
+
+def at_station_at(moment: datetime, left_after: int | None = None) -> int:
     """How many parcels were at the station (received, not yet left) at `moment`."""
     active = Parcel.select().where(Parcel.status.in_(ACTIVE_STATUSES)).count()
     received_after = Parcel.select().where(Parcel.received_at >= moment).count()
-    left_after = Parcel.select().where(Parcel.left_at >= moment).count()
+    if left_after is None:
+        left_after = _left_after(moment)
     return active - received_after + left_after
 
 
@@ -116,25 +128,35 @@ def _retention_cutoffs(day: date) -> dict[str, datetime]:
     days as `returns.overdue` does)."""
     return {
         code: clock.day_bounds(day - timedelta(days=days - 1))[0]
-        for code, days in Carrier.select(Carrier.code, Carrier.retention_days).tuples()
+        for code, days in _rows(Carrier.select(Carrier.code, Carrier.retention_days))
     }
 
 
-def _overdue_at_end(day: date, end: datetime) -> Counter[str]:
+def _unindexed(column: Any) -> Any:
+    return fn.COALESCE(column, column)
+
+
+def _overdue_at_end(day: date, end: datetime, left_after: int | None = None) -> Counter[str]:
     cutoffs = _retention_cutoffs(day)
     if not cutoffs:
         return Counter()
     latest = min(max(cutoffs.values()), end)
-    still_here = (
+    still_here = _rows(
         Parcel.select(Parcel.carrier, Parcel.received_at)
         .where(Parcel.status.in_(ACTIVE_STATUSES), Parcel.received_at < latest)
-        .tuples()
     )
-    left_later = (
-        Parcel.select(Parcel.carrier, Parcel.received_at)
-        .where(Parcel.left_at >= end, Parcel.received_at < latest)
-        .tuples()
+    # Parcels that were here at the end of the day and have left since. Walk whichever index
+    # range is narrower: "left after the day" for recent days, "received before the cutoff"
+    # for days long ago. Wrapping the other column in COALESCE keeps SQLite's planner (which
+    # has no statistics) from picking the wide range.
+    narrow_left = left_after is None or left_after <= _WIDE or (
+        left_after <= Parcel.select().where(Parcel.received_at < latest).count()
     )
+    if narrow_left:
+        condition = (Parcel.left_at >= end) & (_unindexed(Parcel.received_at) < latest)
+    else:
+        condition = (_unindexed(Parcel.left_at) >= end) & (Parcel.received_at < latest)
+    left_later = _rows(Parcel.select(Parcel.carrier, Parcel.received_at).where(condition))
     counts: Counter[str] = Counter()
     for rows in (still_here, left_later):
         for carrier, received_at in rows:
@@ -148,7 +170,7 @@ def figures(day: date) -> dict[str, Any]:
     """The daily figures of `day` (the station's local day) with no role check: for the
     report, the Z-report and charts."""
     start, end = clock.day_bounds(day)
-    names = dict(Staff.select(Staff.id, Staff.name).tuples())
+    names = dict(_rows(Staff.select(Staff.id, Staff.name)))
 
     by_carrier: dict[str, Counter[str]] = {}
     by_clerk: dict[str, Counter[str]] = {}
@@ -157,10 +179,9 @@ def figures(day: date) -> dict[str, Any]:
         table.setdefault(key, Counter())[what] += 1
 
     received = 0
-    rows = (
+    rows = _rows(
         Parcel.select(Parcel.carrier, Parcel.received_by)
         .where(Parcel.received_at >= start, Parcel.received_at < end)
-        .tuples()
     )
     for carrier, staff_id in rows:
         received += 1
@@ -170,14 +191,13 @@ def figures(day: date) -> dict[str, Any]:
     collected = returned = 0
     dwell: list[float] = []
     pickups: set[int] = set()
-    rows = (
+    rows = _rows(
         Parcel.select(
             Parcel.carrier, Parcel.status, Parcel.received_at, Parcel.picked_up_at,
             Parcel.pickup, Pickup.staff,
         )
         .join(Pickup, JOIN.LEFT_OUTER, on=(Parcel.pickup == Pickup.id))
         .where(Parcel.left_at >= start, Parcel.left_at < end)
-        .tuples()
     )
     for carrier, status, received_at, picked_up_at, pickup_id, staff_id in rows:
         if status == PICKED_UP:
@@ -191,7 +211,8 @@ def figures(day: date) -> dict[str, Any]:
             returned += 1
             bump(by_carrier, carrier, "returned")
 
-    overdue = _overdue_at_end(day, end)
+    left_after = _left_after(end)
+    overdue = _overdue_at_end(day, end, left_after)
     for carrier, n in overdue.items():
         by_carrier.setdefault(carrier, Counter())["overdue"] = n
 
@@ -202,7 +223,7 @@ def figures(day: date) -> dict[str, Any]:
         "received": received,
         "collected": collected,
         "returned": returned,
-        "on_shelf": at_station_at(end),
+        "on_shelf": at_station_at(end, left_after),
         "overdue": sum(overdue.values()),
         "collected_fen": money,
         "collected_total_fen": sum(money.values()),
@@ -258,18 +279,16 @@ def trend(actor: Actor, days: int = 30, end_day: date | None = None) -> list[Tre
         return bisect_right(bounds, moment) - 1
 
     received = [0] * days
-    for (received_at,) in (
+    for (received_at,) in _rows(
         Parcel.select(Parcel.received_at)
         .where(Parcel.received_at >= start, Parcel.received_at < end)
-        .tuples()
     ):
         received[bucket(received_at)] += 1
     collected, returned = [0] * days, [0] * days
     dwell: list[list[float]] = [[] for _ in range(days)]
-    for status, left_at, received_at in (
+    for status, left_at, received_at in _rows(
         Parcel.select(Parcel.status, Parcel.left_at, Parcel.received_at)
         .where(Parcel.left_at >= start, Parcel.left_at < end)
-        .tuples()
     ):
         i = bucket(left_at)
         if status == PICKED_UP:
@@ -404,7 +423,8 @@ def write_xlsx(report: DailyReport, path: Path | str) -> Path:
         [" ".join(METHOD_LABELS.get(m, (m, m))), m, fen, _yuan(fen)]
         for m, fen in report.collected_fen.items()
     ]
-    payments.append(["合计 Total", "", report.collected_total_fen, _yuan(report.collected_total_fen)])
+    total = report.collected_total_fen
+    payments.append(["合计 Total", "", total, _yuan(total)])
     sheet("Payments", ["方式 Method", "code", "分 Fen", "元 Yuan"], payments, [18, 10, 12, 14],
           {4: money})
     carriers = [

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from typing import Any
 
 from station.audit import Actor, unit_of_work
 from station.errors import InvalidInput
-from station.models import Setting
+from station.db import run_sql
+from station.models import Setting, database_proxy
 
 DEFAULTS: dict[str, Any] = {
     "station_name": "Parcel Station",
@@ -27,16 +29,33 @@ DEFAULTS: dict[str, Any] = {
 POLICIES = ("cod", "always", "flagged")
 
 
+# Policies change rarely but are read on every scan; another counter's change is seen within
+# a few seconds. Counters that must be exact (code_next) are never cached.
+CACHE_SECONDS = 5.0
+_cache: dict[str, tuple[float, Any]] = {}
+_cache_owner: list[object] = [None]
+
+
 def get(key: str) -> Any:
-    row = Setting.get_or_none(Setting.key == key)
-    if row is None:
-        return DEFAULTS.get(key)
-    return json.loads(row.value)
+    cacheable = key in DEFAULTS
+    if cacheable:
+        if _cache_owner[0] is not database_proxy.obj:
+            _cache.clear()
+            _cache_owner[0] = database_proxy.obj
+        hit = _cache.get(key)
+        if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+            return hit[1]
+    row = run_sql("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    value = DEFAULTS.get(key) if row is None else json.loads(row[0])
+    if cacheable:
+        _cache[key] = (time.monotonic(), value)
+    return value
 
 
 def put_raw(key: str, value: Any) -> None:
     """Write inside an open unit of work (the caller audits)."""
     Setting.put(key, json.dumps(value, ensure_ascii=False))
+    _cache.pop(key, None)
 
 
 def set_value(actor: Actor, key: str, value: Any) -> Any:

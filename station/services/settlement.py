@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -24,6 +25,11 @@ from station.models import Parcel
 from station.services import carriers
 
 MAX_DAYS = 731
+
+
+def _rows(query: Any) -> Iterator[tuple[Any, ...]]:
+    """A query's rows as plain tuples (no model instances: cheaper, and typed)."""
+    return iter(query.tuples())
 
 
 @dataclass(frozen=True)
@@ -99,28 +105,26 @@ def settle(actor: Actor, carrier_code: str, date_from: date, date_to: date) -> S
         return bisect_right(bounds, moment) - 1
 
     parcels = [0] * n_days
-    for (received_at,) in (
+    for (received_at,) in _rows(
         Parcel.select(Parcel.received_at)
         .where(Parcel.received_at >= start, Parcel.received_at < end, _carrier_is(carrier.code))
-        .tuples()
     ):
         parcels[bucket(received_at)] += 1
     returns = [0] * n_days
     # A return leaves the station when it is handed back: left_at == returned_at (indexed).
-    for (returned_at,) in (
+    for (returned_at,) in _rows(
         Parcel.select(Parcel.returned_at)
         .where(
             Parcel.left_at >= start, Parcel.left_at < end, Parcel.returned_at.is_null(False),
             _carrier_is(carrier.code),
         )
-        .tuples()
     ):
         returns[bucket(returned_at)] += 1
 
     fee_p, fee_r = carrier.fee_per_parcel_fen, carrier.fee_per_return_fen
     days = [
-        SettlementDay(d.isoformat(), parcels[i], returns[i], parcels[i] * fee_p + returns[i] * fee_r)
-        for i, d in enumerate(dates)
+        SettlementDay(d.isoformat(), n, r, n * fee_p + r * fee_r)
+        for d, n, r in zip(dates, parcels, returns, strict=True)
     ]
     total_p, total_r = sum(parcels), sum(returns)
     return SettlementResult(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from peewee import fn
 
 from station import clock
 from station.audit import Actor, locked, unit_of_work
+from station.db import run_sql
 from station.domain.codes import format_pickup_code
 from station.domain.sizes import SIZES
 from station.errors import Conflict, Duplicate, InvalidInput, NotFound
@@ -174,26 +175,26 @@ def slot_by_label(label: str) -> Slot:
 
 def take_slot(size: str, preferred: Slot | None = None) -> Slot:
     """Pick the slot with the most free room for this size and count the parcel in."""
+    cap, used = CAP[size], USED[size]
     if preferred is not None:
         slot = locked(Slot.select().where(Slot.id == preferred.id)).get()
-        if getattr(slot, USED[size]) >= getattr(slot, CAP[size]):
+        if getattr(slot, used) >= getattr(slot, cap):
             raise Conflict(f"{slot.label} is full for size {size}: choose another slot.")
+        slot_id, label, layer = slot.id, slot.label, slot.layer
     else:
-        free = Slot.select().where(getattr(Slot, USED[size]) < getattr(Slot, CAP[size]))
-        candidates = list(free.order_by(Slot.id))
-        if not candidates:
+        row = run_sql(
+            f"SELECT id, label, layer FROM slot WHERE {used} < {cap} "
+            f"ORDER BY ({cap} - {used}) * 1.0 / {cap} DESC, id LIMIT 1"
+        ).fetchone()
+        if row is None:
             raise Conflict(
                 f"No shelf has room for a size-{size} parcel. Free some space, add a layer "
                 "or shelf in Shelves, or choose another size.",
                 code="shelves_full",
             )
-        slot = max(
-            candidates,
-            key=lambda s: (getattr(s, CAP[size]) - getattr(s, USED[size])) / getattr(s, CAP[size]),
-        )
-    used = getattr(Slot, USED[size])
-    Slot.update({used: used + 1}).where(Slot.id == slot.id).execute()
-    return slot
+        slot_id, label, layer = row
+    run_sql(f"UPDATE slot SET {used} = {used} + 1 WHERE id = ?", (slot_id,))
+    return Slot(id=slot_id, label=label, layer=layer)
 
 
 def release_slot(slot_id: int | None, size: str) -> None:
@@ -203,24 +204,35 @@ def release_slot(slot_id: int | None, size: str) -> None:
     Slot.update({used: used - 1}).where(Slot.id == slot_id, used > 0).execute()
 
 
-def take_code(slot: Slot, parcel_id: int) -> tuple[int, str]:
+def take_code(slot: Slot, parcel_id: int | None = None) -> tuple[int, str]:
     """A sequence number not used by any parcel still here nor released within the cooldown,
     so an old message never leads to somebody else's parcel. Four digits while they last."""
     cooldown = clock.now() - timedelta(days=int(settings.get("code_cooldown_days")))
-    start = int(settings.get("code_next") or 1)
+    row = run_sql("SELECT value FROM setting WHERE key = 'code_next'").fetchone()
+    start = int(row[0]) if row else 1
     for seq in _candidates(start):
-        existing = CodeReservation.get_or_none(CodeReservation.seq == seq)
+        existing = run_sql(
+            "SELECT released_at FROM code_reservation WHERE seq = ?", (seq,)
+        ).fetchone()
         if existing is None:
-            CodeReservation.insert(seq=seq, parcel=parcel_id).execute()
+            run_sql("INSERT INTO code_reservation (seq, parcel_id) VALUES (?, ?)", (seq, parcel_id))
             break
-        if existing.released_at is not None and existing.released_at <= cooldown:
-            CodeReservation.update(parcel=parcel_id, released_at=None).where(
-                CodeReservation.seq == seq
-            ).execute()
+        released = existing[0]
+        if isinstance(released, str):
+            released = datetime.fromisoformat(released)
+        if released is not None and released <= cooldown:
+            run_sql(
+                "UPDATE code_reservation SET parcel_id = ?, released_at = NULL WHERE seq = ?",
+                (parcel_id, seq),
+            )
             break
     else:
         raise Conflict("Every pickup code is in use or cooling down.", code="codes_exhausted")
-    settings.put_raw("code_next", 1 if seq in (FOUR_DIGITS, MAX_SEQ) else seq + 1)
+    next_seq = 1 if seq in (FOUR_DIGITS, MAX_SEQ) else seq + 1
+    if row is None:
+        settings.put_raw("code_next", next_seq)
+    else:
+        run_sql("UPDATE setting SET value = ? WHERE key = 'code_next'", (str(next_seq),))
     shelf_name = slot.label.rsplit("-", 1)[0]
     return seq, format_pickup_code(shelf_name, slot.layer, seq)
 

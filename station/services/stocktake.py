@@ -9,6 +9,7 @@ that were scanned are found again. Everything is one transaction and one audit e
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -30,6 +31,11 @@ from station.services import shelves
 EXPECTED_STATUSES = (ON_SHELF, RETURN_PENDING)
 MAX_SCANS = 50_000
 _CHUNK = 500
+
+
+def _rows(query: Any) -> Iterator[tuple[Any, ...]]:
+    """A query's rows as plain tuples (no model instances: cheaper, and typed)."""
+    return iter(query.tuples())
 
 
 @dataclass(frozen=True)
@@ -69,10 +75,10 @@ class _Scan:
 
 
 def parse_scans(lines: list[str]) -> tuple[list[_Scan], list[str]]:
-    """→ (valid scans in order, first occurrence each; lines that are not tracking numbers).
+    """→ (valid scans, once each; lines that are not tracking numbers).
 
     Raises InvalidInput for a marker naming no slot, before anything is changed."""
-    labels = {label for (label,) in Slot.select(Slot.label).tuples()}
+    labels = {label for (label,) in _rows(Slot.select(Slot.label))}
     scans: dict[str, _Scan] = {}
     invalid: list[str] = []
     slot: str | None = None
@@ -96,8 +102,8 @@ def parse_scans(lines: list[str]) -> tuple[list[_Scan], list[str]]:
             if line not in invalid:
                 invalid.append(line)
             continue
-        # The last place a parcel was seen wins (a re-scan after moving it by hand).
-        scans.pop(tracking, None)
+        # Listed in the order first seen; the last place it was seen wins (a re-scan after
+        # moving it by hand).
         scans[tracking] = _Scan(tracking, slot)
     if len(scans) + len(invalid) > MAX_SCANS:
         raise InvalidInput(f"At most {MAX_SCANS} scans at a time: split the stocktake by shelf.")
@@ -143,7 +149,7 @@ def reconcile(actor: Actor, scans: list[str], shelf: str | None = None,
 
 def _reconcile(actor: Actor, parsed: list[_Scan], invalid: list[str], target: Shelf | None,
                change: Any) -> StocktakeResult:
-    slots = {sid: label for sid, label in Slot.select(Slot.id, Slot.label).tuples()}
+    slots = {sid: label for sid, label in _rows(Slot.select(Slot.id, Slot.label))}
     slot_ids = {label: sid for sid, label in slots.items()}
     expected_q = Parcel.select().where(Parcel.status.in_(EXPECTED_STATUSES))
     if target is not None:

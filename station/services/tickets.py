@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from peewee import JOIN
+
 from station import clock
 from station.audit import Actor, unit_of_work
 from station.domain.phone import mask_full
@@ -195,9 +197,9 @@ def list_tickets(actor: Actor, include_resolved: bool = False) -> list[TicketVie
     resolved ones follow, newest first."""
     query = (
         Ticket.select(Ticket, Parcel.tracking, Staff.name)
-        .join(Parcel, join_type="LEFT OUTER", on=(Ticket.parcel == Parcel.id))
+        .join(Parcel, join_type=JOIN.LEFT_OUTER, on=(Ticket.parcel == Parcel.id))
         .switch(Ticket)
-        .join(Staff, join_type="LEFT OUTER", on=(Ticket.opened_by == Staff.id))
+        .join(Staff, join_type=JOIN.LEFT_OUTER, on=(Ticket.opened_by == Staff.id))
     )
     if not include_resolved:
         query = query.where(Ticket.status != RESOLVED)

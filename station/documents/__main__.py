@@ -1,0 +1,5 @@
+import sys
+
+from station.documents.cli import main
+
+sys.exit(main())
