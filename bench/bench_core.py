@@ -54,13 +54,32 @@ def bulk_history(path: Path, count: int, rng: random.Random) -> None:
         received = now - timedelta(days=10 + rng.random() * 720)
         left = received + timedelta(hours=rng.random() * 96)
         returned = rng.random() < 0.03
-        rows.append((
-            f"H{i:014d}", rng.choice(CARRIERS), "RETURNED" if returned else "PICKED_UP", None,
-            rng.choice("SSSMML"), None, None, "历史", f"139{rng.randrange(10**8):08d}",
-            f"{rng.randrange(10000):04d}", None, 500, 0, 0, 0, "", "manifest", 0,
-            received.isoformat(" "), None if returned else left.isoformat(" "),
-            left.isoformat(" ") if returned else None, left.isoformat(" "),
-        ))
+        rows.append(
+            (
+                f"H{i:014d}",
+                rng.choice(CARRIERS),
+                "RETURNED" if returned else "PICKED_UP",
+                None,
+                rng.choice("SSSMML"),
+                None,
+                None,
+                "历史",
+                f"139{rng.randrange(10**8):08d}",
+                f"{rng.randrange(10000):04d}",
+                None,
+                500,
+                0,
+                0,
+                0,
+                "",
+                "manifest",
+                0,
+                received.isoformat(" "),
+                None if returned else left.isoformat(" "),
+                left.isoformat(" ") if returned else None,
+                left.isoformat(" "),
+            )
+        )
         if len(rows) == 50_000:
             _insert(con, rows)
             rows.clear()
@@ -126,13 +145,32 @@ def main() -> None:
     for i in range(args.shelved):
         person = people[i % 300]
         with clock.frozen_at(clock.now() - timedelta(minutes=rng.randint(10, 7 * 24 * 60))):
-            view = intake(boss, IntakeRequest(tracking=f"YT{i:013d}", phone=person, name="收件人",
-                                              size=rng.choice("SSM"), weight_g=500))
+            view = intake(
+                boss,
+                IntakeRequest(
+                    tracking=f"YT{i:013d}",
+                    phone=person,
+                    name="收件人",
+                    size=rng.choice("SSM"),
+                    weight_g=500,
+                ),
+            )
         shelved.append(view)
 
-    intake_ms = [timed(intake, boss, IntakeRequest(tracking=f"ZT{i:013d}", phone=rng.choice(people),
-                                                   name="新件", size="S", weight_g=300))
-                 for i in range(1000)]
+    intake_ms = [
+        timed(
+            intake,
+            boss,
+            IntakeRequest(
+                tracking=f"ZT{i:013d}",
+                phone=rng.choice(people),
+                name="新件",
+                size="S",
+                weight_g=300,
+            ),
+        )
+        for i in range(1000)
+    ]
     last4_ms = [timed(parcels.find, boss, rng.choice(people)[-4:]) for _ in range(1000)]
     code_ms = [timed(parcels.find, boss, rng.choice(shelved).pickup_code) for _ in range(1000)]
 
@@ -143,7 +181,9 @@ def main() -> None:
     for codes in list(by_person.values())[:100]:
         pickup_ms.append(timed(pickup, boss, PickupRequest(refs=tuple(codes[:10]))))
 
-    report_ms = [timed(reports.daily, boss, clock.local_day() - timedelta(days=d)) for d in range(5)]
+    report_ms = [
+        timed(reports.daily, boss, clock.local_day() - timedelta(days=d)) for d in range(5)
+    ]
     raw_ms = raw_insert_yardstick(folder)
 
     result = {
@@ -160,7 +200,9 @@ def main() -> None:
         "raw_insert_p50_ms": round(pct(raw_ms, 50), 3),
         "raw_insert_p95_ms": round(pct(raw_ms, 95), 3),
     }
-    result["intake_p95_over_raw_p95"] = round(result["intake_p95_ms"] / result["raw_insert_p95_ms"], 1)
+    result["intake_p95_over_raw_p95"] = round(
+        result["intake_p95_ms"] / result["raw_insert_p95_ms"], 1
+    )
     print(json.dumps(result, indent=2))
     station_db.close_database()
 

@@ -18,7 +18,7 @@ from typing import Any
 from station import clock
 from station.db import run_sql, translate_errors
 from station.errors import NotAllowed
-from station.models import AuditEvent, ChainHead, ParcelEvent, database_proxy
+from station.models import AuditEvent, ChainHead, database_proxy
 
 GENESIS = "0" * 64
 
@@ -104,14 +104,33 @@ def _append(actor: Actor, change: Change, head: tuple[int, str]) -> int:
     before, after = _canonical(change.before), _canonical(change.after)
     entity_id = str(change.entity_id)
     digest = event_hash(
-        seq, at, actor.name, actor.counter, change.action, change.entity, entity_id,
-        before, after, head_hash,
+        seq,
+        at,
+        actor.name,
+        actor.counter,
+        change.action,
+        change.entity,
+        entity_id,
+        before,
+        after,
+        head_hash,
     )
     run_sql(
         "INSERT INTO audit_event (seq, at, actor, counter, action, entity, entity_id, before,"
         " after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (seq, at, actor.name, actor.counter, change.action, change.entity, entity_id, before,
-         after, head_hash, digest),
+        (
+            seq,
+            at,
+            actor.name,
+            actor.counter,
+            change.action,
+            change.entity,
+            entity_id,
+            before,
+            after,
+            head_hash,
+            digest,
+        ),
     )
     run_sql("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, digest))
     if change.parcels:
@@ -120,14 +139,17 @@ def _append(actor: Actor, change: Change, head: tuple[int, str]) -> int:
         for pid, detail in change.parcels:
             params += [pid, seq, at, change.action, actor.name, detail]
         run_sql(
-            f"INSERT INTO parcel_event (parcel_id, audit_seq, at, action, actor, detail) VALUES {values}",
+            "INSERT INTO parcel_event (parcel_id, audit_seq, at, action, actor, detail) "
+            f"VALUES {values}",
             params,
         )
     return seq
 
 
 @contextmanager
-def unit_of_work(actor: Actor, action: str, entity: str = "", entity_id: Any = "") -> Iterator[Change]:
+def unit_of_work(
+    actor: Actor, action: str, entity: str = "", entity_id: Any = ""
+) -> Iterator[Change]:
     """One transaction and one audit event. Raise inside to roll everything back."""
     db = database_proxy.obj
     change = Change(action=action, entity=entity, entity_id=str(entity_id))
@@ -160,8 +182,16 @@ def verify_chain(limit_problems: int = 20) -> ChainReport:
         if ev.prev_hash != prev:
             problems.append(f"event {ev.seq} does not follow the event before it")
         digest = event_hash(
-            ev.seq, ev.at, ev.actor, ev.counter, ev.action, ev.entity, ev.entity_id,
-            ev.before, ev.after, ev.prev_hash,
+            ev.seq,
+            ev.at,
+            ev.actor,
+            ev.counter,
+            ev.action,
+            ev.entity,
+            ev.entity_id,
+            ev.before,
+            ev.after,
+            ev.prev_hash,
         )
         if digest != ev.hash:
             problems.append(f"event {ev.seq} was altered after it was written")

@@ -41,18 +41,22 @@ class Context:
             if required:
                 raise NotAllowed(
                     "This command changes the station: give --user NAME (the PIN comes from "
-                    "PARCEL_STATION_PIN or is asked for).", code="login_required",
+                    "PARCEL_STATION_PIN or is asked for).",
+                    code="login_required",
                 )
             return None
         pin = os.environ.get("PARCEL_STATION_PIN")
         if pin is None:
             if not sys.stdin.isatty():
-                raise NotAllowed("No PIN: set PARCEL_STATION_PIN or run on a terminal.",
-                                 code="wrong_pin")
+                raise NotAllowed(
+                    "No PIN: set PARCEL_STATION_PIN or run on a terminal.", code="wrong_pin"
+                )
             pin = getpass.getpass(f"PIN for {name}: ")
         from station.services import staff
 
-        self._actor = staff.authenticate(name, pin, counter=os.environ.get("PARCEL_STATION_COUNTER", "cli"))
+        self._actor = staff.authenticate(
+            name, pin, counter=os.environ.get("PARCEL_STATION_COUNTER", "cli")
+        )
         return self._actor
 
     def viewer(self) -> Actor:
@@ -128,8 +132,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         import traceback
 
         traceback.print_exc(file=sys.stderr)
-        emit({"error": "internal", "message": f"Unexpected problem ({type(exc).__name__}): {exc}. "
-              "Nothing further was changed; please report it."})
+        emit(
+            {
+                "error": "internal",
+                "message": f"Unexpected problem ({type(exc).__name__}): {exc}. "
+                "Nothing further was changed; please report it.",
+            }
+        )
         return 1
     finally:
         station_db.close_database()

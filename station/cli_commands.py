@@ -61,8 +61,10 @@ def register(sub: Any) -> None:
 
     p = _add(sub, "pickup", cmd_pickup, "hand over parcels to one person")
     p.add_argument("refs", nargs="+", metavar="CODE_OR_TRACKING")
-    p.add_argument("--id-type", choices=("resident_id", "passport", "hk_macau_permit",
-                                         "taiwan_permit", "other"))
+    p.add_argument(
+        "--id-type",
+        choices=("resident_id", "passport", "hk_macau_permit", "taiwan_permit", "other"),
+    )
     p.add_argument("--id-number")
     p.add_argument("--id-name", help="name printed on the ID (checked against the recipient)")
     p.add_argument("--proxy-name")
@@ -175,10 +177,17 @@ def cmd_intake(args: argparse.Namespace, ctx: Any) -> Any:
     from station.services.intake import IntakeRequest, intake
 
     request = IntakeRequest(
-        tracking=args.tracking, phone=args.phone, name=args.name, carrier=args.carrier,
-        weight_g=args.weight_g, size=args.size,
-        cod_fen=parse_yuan(args.cod) if args.cod else None, damaged_note=args.damaged,
-        id_check=args.id_check, consent_basis=args.consent, slot=args.slot,
+        tracking=args.tracking,
+        phone=args.phone,
+        name=args.name,
+        carrier=args.carrier,
+        weight_g=args.weight_g,
+        size=args.size,
+        cod_fen=parse_yuan(args.cod) if args.cod else None,
+        damaged_note=args.damaged,
+        id_check=args.id_check,
+        consent_basis=args.consent,
+        slot=args.slot,
     )
     return intake(ctx.actor(), request)
 
@@ -199,9 +208,14 @@ def cmd_pickup(args: argparse.Namespace, ctx: Any) -> Any:
     from station.services.pickup import PickupRequest, pickup
 
     request = PickupRequest(
-        refs=tuple(args.refs), id_type=args.id_type, id_number=args.id_number,
-        id_name=args.id_name, proxy_name=args.proxy_name, proxy_phone=args.proxy_phone,
-        method=args.pay, tendered_fen=parse_yuan(args.tendered) if args.tendered else None,
+        refs=tuple(args.refs),
+        id_type=args.id_type,
+        id_number=args.id_number,
+        id_name=args.id_name,
+        proxy_name=args.proxy_name,
+        proxy_phone=args.proxy_phone,
+        method=args.pay,
+        tendered_fen=parse_yuan(args.tendered) if args.tendered else None,
     )
     return pickup(ctx.actor(), request)
 
@@ -249,7 +263,11 @@ def cmd_report_daily(args: argparse.Namespace, ctx: Any) -> Any:
     data = report.to_json()
     if args.out:
         out = Path(args.out)
-        writers = {".pdf": reports.write_pdf, ".csv": reports.write_csv, ".xlsx": reports.write_xlsx}
+        writers = {
+            ".pdf": reports.write_pdf,
+            ".csv": reports.write_csv,
+            ".xlsx": reports.write_xlsx,
+        }
         writer = writers.get(out.suffix.lower())
         if writer is None:
             raise InvalidInput("--out must end in .pdf, .csv or .xlsx.", code="usage")
@@ -261,7 +279,9 @@ def cmd_report_daily(args: argparse.Namespace, ctx: Any) -> Any:
 def cmd_label(args: argparse.Namespace, ctx: Any) -> Any:
     from station.services import paperwork
 
-    return {"pdf": str(paperwork.sticker_pdf(ctx.viewer(), args.tracking, Path(args.out), args.size))}
+    return {
+        "pdf": str(paperwork.sticker_pdf(ctx.viewer(), args.tracking, Path(args.out), args.size))
+    }
 
 
 def cmd_import_manifest(args: argparse.Namespace, ctx: Any) -> Any:
@@ -327,7 +347,11 @@ def cmd_ticket_open(args: argparse.Namespace, ctx: Any) -> Any:
     from station.services import tickets
 
     return tickets.open_ticket(
-        ctx.actor(), args.kind, args.note, tracking=args.tracking, contact=args.contact,
+        ctx.actor(),
+        args.kind,
+        args.note,
+        tracking=args.tracking,
+        contact=args.contact,
         claim_fen=parse_yuan(args.claim) if args.claim else 0,
     )
 

@@ -36,13 +36,21 @@ def cmd_read(args: argparse.Namespace) -> int:
         with open_scale(config) as scale:
             reading = scale.read_stable(args.timeout)
     except ScaleError as exc:
-        _emit({"error": exc.code if exc.code != "scale_disconnected" else "port_unavailable",
-               "message": exc.message})
+        _emit(
+            {
+                "error": exc.code if exc.code != "scale_disconnected" else "port_unavailable",
+                "message": exc.message,
+            }
+        )
         return 1
     if reading.status == NO_ANSWER:
-        _emit({"error": "no_answer",
-               "message": f"no answer from a {args.protocol} scale on {args.port} "
-                          f"within {args.timeout:g} s"})
+        _emit(
+            {
+                "error": "no_answer",
+                "message": f"no answer from a {args.protocol} scale on {args.port} "
+                f"within {args.timeout:g} s",
+            }
+        )
         return 1
     _emit(reading.to_json())
     if reading.message:
@@ -53,8 +61,9 @@ def cmd_read(args: argparse.Namespace) -> int:
 def cmd_simulate(args: argparse.Namespace) -> int:
     unit = args.unit or ("g" if args.protocol == "hid-postal" else "kg")
     try:
-        sim = ScaleSimulator(args.protocol, weight_g=args.weight_g, unit=unit,
-                             interval=args.interval, link=args.link)
+        sim = ScaleSimulator(
+            args.protocol, weight_g=args.weight_g, unit=unit, interval=args.interval, link=args.link
+        )
     except ValueError as exc:
         _emit({"error": "invalid", "message": str(exc)})
         return 2
@@ -80,8 +89,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     _emit({"port": url})
-    print(f"simulating a {args.protocol} scale at {args.weight_g} g on {url}; "
-          "Ctrl+C to stop", file=sys.stderr, flush=True)
+    print(
+        f"simulating a {args.protocol} scale at {args.weight_g} g on {url}; Ctrl+C to stop",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         while not done.wait(0.2):
             pass
@@ -96,25 +108,42 @@ def register(subparsers: Any) -> None:
     sub = scale.add_subparsers(dest="scale_command", metavar="read|simulate", required=True)
 
     read = sub.add_parser("read", help="one reading from a scale, as JSON")
-    read.add_argument("--port", required=True,
-                      help="COM3, /dev/ttyUSB0, /dev/pts/N, socket://HOST:PORT or tcp:PORT")
+    read.add_argument(
+        "--port",
+        required=True,
+        help="COM3, /dev/ttyUSB0, /dev/pts/N, socket://HOST:PORT or tcp:PORT",
+    )
     read.add_argument("--protocol", required=True, choices=PROTOCOLS)
-    read.add_argument("--baud", type=int, choices=BAUD_RATES, default=None,
-                      help="default: the protocol's usual rate (9600)")
+    read.add_argument(
+        "--baud",
+        type=int,
+        choices=BAUD_RATES,
+        default=None,
+        help="default: the protocol's usual rate (9600)",
+    )
     read.add_argument("--framing", default=None, help="8N1, 7E1 … (default per protocol)")
-    read.add_argument("--timeout", type=float, default=3.0,
-                      help="seconds to wait for a settled weight (default 3)")
+    read.add_argument(
+        "--timeout",
+        type=float,
+        default=3.0,
+        help="seconds to wait for a settled weight (default 3)",
+    )
     read.set_defaults(func=cmd_read)
 
     sim = sub.add_parser("simulate", help="a simulated scale on a pseudo-terminal or TCP port")
     sim.add_argument("--protocol", required=True, choices=PROTOCOLS)
     sim.add_argument("--port", default=None, help="tcp:PORT (default: a pseudo-terminal)")
     sim.add_argument("--weight-g", type=int, default=1250, help="weight on the platform")
-    sim.add_argument("--unit", default=None, choices=("kg", "g", "lb", "oz"),
-                     help="the unit the scale speaks (default kg; g for hid-postal)")
+    sim.add_argument(
+        "--unit",
+        default=None,
+        choices=("kg", "g", "lb", "oz"),
+        help="the unit the scale speaks (default kg; g for hid-postal)",
+    )
     sim.add_argument("--motion", action="store_true", help="never settle")
-    sim.add_argument("--interval", type=float, default=0.1,
-                     help="seconds between frames of streaming protocols")
+    sim.add_argument(
+        "--interval", type=float, default=0.1, help="seconds between frames of streaming protocols"
+    )
     sim.add_argument("--link", default=None, help="also make a symlink with this path to the pty")
     sim.set_defaults(func=cmd_simulate)
 

@@ -23,11 +23,45 @@ from station.services.station import init_station
 DEMO_OWNER, DEMO_OWNER_PIN = "owner", "8888"
 DEMO_CLERK, DEMO_CLERK_PIN = "clerk", "1234"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超",
-         "秀英", "桂英", "建华", "志强", "晓燕", "子涵", "浩然", "雨轩", "欣怡", "梓萱"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "军",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "桂英",
+    "建华",
+    "志强",
+    "晓燕",
+    "子涵",
+    "浩然",
+    "雨轩",
+    "欣怡",
+    "梓萱",
+]
 LATIN = ["Anna Schmidt", "John Lee", "Maria Garcia", "Ken Sato"]
-CARRIER_MIX = [("ZTO", 28), ("YTO", 18), ("YUNDA", 14), ("STO", 10), ("JT", 10), ("SF", 8),
-               ("JD", 6), ("EMS", 4), ("CAINIAO", 2)]
+CARRIER_MIX = [
+    ("ZTO", 28),
+    ("YTO", 18),
+    ("YUNDA", 14),
+    ("STO", 10),
+    ("JT", 10),
+    ("SF", 8),
+    ("JD", 6),
+    ("EMS", 4),
+    ("CAINIAO", 2),
+]
 
 
 def demo_db_path() -> Path:
@@ -52,7 +86,8 @@ def _tracking(rng: random.Random, carrier: str) -> str:
 def _person(rng: random.Random) -> tuple[str, str]:
     name = rng.choice(LATIN) if rng.random() < 0.04 else rng.choice(SURNAMES) + rng.choice(GIVEN)
     phone = rng.choice(["138", "139", "135", "150", "186", "177", "199"]) + "".join(
-        rng.choice("0123456789") for _ in range(8))
+        rng.choice("0123456789") for _ in range(8)
+    )
     return name, phone
 
 
@@ -76,10 +111,12 @@ def build_demo(seed: int = 20261125, days: int = 10, per_day: int = 20) -> dict[
     rng = random.Random(seed)
     boss, clerk = _accounts()
     if not Shelf.select().exists():
-        for name, caps in (("A", {"S": 14, "M": 8, "L": 2, "XL": 0}),
-                           ("B", {"S": 14, "M": 8, "L": 2, "XL": 0}),
-                           ("C", {"S": 8, "M": 8, "L": 4, "XL": 1}),
-                           ("D", {"S": 0, "M": 4, "L": 4, "XL": 2})):
+        for name, caps in (
+            ("A", {"S": 14, "M": 8, "L": 2, "XL": 0}),
+            ("B", {"S": 14, "M": 8, "L": 2, "XL": 0}),
+            ("C", {"S": 8, "M": 8, "L": 4, "XL": 1}),
+            ("D", {"S": 0, "M": 4, "L": 4, "XL": 2}),
+        ):
             shelves.add_shelf(boss, name, 5, caps)
     carriers = [c for c, w in CARRIER_MIX for _ in range(w)]
     today = clock.local_day()
@@ -97,8 +134,13 @@ def build_demo(seed: int = 20261125, days: int = 10, per_day: int = 20) -> dict[
             carrier = rng.choice(carriers)
             cod = rng.choice([0] * 8 + [500, 1200, 2350])
             request = IntakeRequest(
-                tracking=_tracking(rng, carrier), phone=phone, name=name, carrier=carrier,
-                weight_g=rng.randint(80, 6000), size=rng.choice("SSSSMMML"), cod_fen=cod,
+                tracking=_tracking(rng, carrier),
+                phone=phone,
+                name=name,
+                carrier=carrier,
+                weight_g=rng.randint(80, 6000),
+                size=rng.choice("SSSSMMML"),
+                cod_fen=cod,
                 damaged_note="外箱压损 box crushed" if rng.random() < 0.03 else None,
             )
             with clock.frozen_at(moment):
@@ -118,12 +160,22 @@ def build_demo(seed: int = 20261125, days: int = 10, per_day: int = 20) -> dict[
         except StationError:
             pass
     manifest = _demo_manifest(rng, boss, people)
-    return {"parcels": Parcel.select().count(), **counts, "manifest": manifest,
-            "logins": {DEMO_OWNER: DEMO_OWNER_PIN, DEMO_CLERK: DEMO_CLERK_PIN}}
+    return {
+        "parcels": Parcel.select().count(),
+        **counts,
+        "manifest": manifest,
+        "logins": {DEMO_OWNER: DEMO_OWNER_PIN, DEMO_CLERK: DEMO_CLERK_PIN},
+    }
 
 
-def _collect_some(rng: random.Random, clerk: Actor, on_shelf: list[tuple[str, str, int]],
-                  evening: datetime, back: int, counts: dict[str, int]) -> None:
+def _collect_some(
+    rng: random.Random,
+    clerk: Actor,
+    on_shelf: list[tuple[str, str, int]],
+    evening: datetime,
+    back: int,
+    counts: dict[str, int],
+) -> None:
     if back == 0:
         evening = min(evening, clock.now() - timedelta(minutes=1))
     rng.shuffle(on_shelf)
@@ -134,7 +186,8 @@ def _collect_some(rng: random.Random, clerk: Actor, on_shelf: list[tuple[str, st
         if not abandoned and rng.random() < 0.35:
             evening += timedelta(minutes=rng.randint(1, 20))
             request = PickupRequest(
-                refs=(code,), method=rng.choice(["cash", "wechat", "alipay"]) if cod else None,
+                refs=(code,),
+                method=rng.choice(["cash", "wechat", "alipay"]) if cod else None,
                 tendered_fen=((cod // 1000) + 1) * 1000 if cod else None,
                 id_type="resident_id" if cod else None,
                 id_number=_demo_id(rng) if cod else None,
@@ -151,7 +204,11 @@ def _collect_some(rng: random.Random, clerk: Actor, on_shelf: list[tuple[str, st
 
 
 def _demo_id(rng: random.Random) -> str:
-    body = "110105" + f"{rng.randint(1960, 2004)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}" + f"{rng.randint(0, 999):03d}"
+    body = (
+        "110105"
+        + f"{rng.randint(1960, 2004)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+        + f"{rng.randint(0, 999):03d}"
+    )
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
     return body + "10X98765432"[total % 11]
@@ -173,7 +230,9 @@ def _return_overdue(boss: Actor, day_start: datetime, counts: dict[str, int]) ->
             handed += 1
 
 
-def _demo_manifest(rng: random.Random, boss: Actor, people: list[tuple[str, str]]) -> dict[str, Any]:
+def _demo_manifest(
+    rng: random.Random, boss: Actor, people: list[tuple[str, str]]
+) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="parcel-demo-"))
     path = folder / "zto-preadvice.csv"
     lines = ["tracking,name,phone,cod"]
@@ -183,8 +242,12 @@ def _demo_manifest(rng: random.Random, boss: Actor, people: list[tuple[str, str]
         lines.append(f"{_tracking(rng, 'ZTO')},{name},{phone},{cod}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = manifests.import_manifest(boss, path, "ZTO")
-    return {"file": path.name, "rows": result.rows, "loaded": result.loaded,
-            "waiting": [line.split(",")[0] for line in lines[1:6]]}
+    return {
+        "file": path.name,
+        "rows": result.rows,
+        "loaded": result.loaded,
+        "waiting": [line.split(",")[0] for line in lines[1:6]],
+    }
 
 
 def ensure_demo(url: str | None = None) -> str:

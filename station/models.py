@@ -6,6 +6,8 @@ integer fen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from peewee import (
     AutoField,
     BigIntegerField,
@@ -168,6 +170,9 @@ class Handover(BaseModel):
     at = DateTimeField()
     staff = ForeignKeyField(Staff, on_delete="RESTRICT")
     pdf_path = CharField(max_length=500, default="")
+    if TYPE_CHECKING:
+        carrier_id: str
+        staff_id: int
 
 
 class Parcel(BaseModel):
@@ -197,6 +202,12 @@ class Parcel(BaseModel):
     return_marked_at = DateTimeField(null=True)
     returned_at = DateTimeField(null=True)
     handover = ForeignKeyField(Handover, null=True, backref="parcels", on_delete="RESTRICT")
+    if TYPE_CHECKING:  # peewee's generated foreign-key id attributes
+        slot_id: int | None
+        carrier_id: str
+        received_by_id: int | None
+        pickup_id: int | None
+        handover_id: int | None
     missing_at = DateTimeField(null=True)
     # When the parcel left the station for good (collected or handed back): the one column
     # reports need to tell what was on the shelf at any moment without scanning history.
@@ -208,6 +219,7 @@ class Parcel(BaseModel):
             (("phone_last4", "status"), False),
             (("pickup_code", "status"), False),
             (("code_seq", "status"), False),
+            (("left_at", "received_at"), False),
             (("status", "received_at"), False),
         )
 
@@ -235,6 +247,11 @@ class LedgerEntry(BaseModel):
     reverses = ForeignKeyField("self", null=True, on_delete="RESTRICT", unique=True)
     reason = CharField(max_length=200, default="")
     staff = ForeignKeyField(Staff, on_delete="RESTRICT")
+    if TYPE_CHECKING:
+        pickup_id: int | None
+        parcel_id: int | None
+        reverses_id: int | None
+        staff_id: int
 
 
 class DayClose(BaseModel):
@@ -246,6 +263,8 @@ class DayClose(BaseModel):
     variance = TextField()
     reason = CharField(max_length=200, default="")
     pdf_path = CharField(max_length=500, default="")
+    if TYPE_CHECKING:
+        staff_id: int
 
 
 class Ticket(BaseModel):
@@ -262,6 +281,9 @@ class Ticket(BaseModel):
     answer_due = DateTimeField()
     resolved_at = DateTimeField(null=True)
     resolution = TextField(default="")
+    if TYPE_CHECKING:
+        parcel_id: int | None
+        opened_by_id: int
 
 
 class AuditEvent(BaseModel):

@@ -24,8 +24,9 @@ CLERK_PIN = "1234"
 
 
 def _pg_fresh(base_url: str) -> tuple[str, callable]:
-    import psycopg2
     from urllib.parse import urlparse, urlunparse
+
+    import psycopg2
 
     name = f"ps_test_{uuid.uuid4().hex[:12]}"
     parts = urlparse(base_url)

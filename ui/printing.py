@@ -155,11 +155,19 @@ def page_layout_for(size_pt: QSizeF) -> QPageLayout:
     """Exactly the PDF page (width × height as drawn, so a 60×40 mm sticker is 60 mm across
     the print head), portrait, no margins."""
     mm = QSizeF(size_pt.width() * 25.4 / 72, size_pt.height() * 25.4 / 72)
-    page_size = QPageSize(mm, QPageSize.Unit.Millimeter,
-                          f"{mm.width():.0f}x{mm.height():.0f}mm",
-                          QPageSize.SizeMatchPolicy.ExactMatch)
-    return QPageLayout(page_size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
-                       QPageLayout.Unit.Millimeter, QMarginsF(0, 0, 0, 0))
+    page_size = QPageSize(
+        mm,
+        QPageSize.Unit.Millimeter,
+        f"{mm.width():.0f}x{mm.height():.0f}mm",
+        QPageSize.SizeMatchPolicy.ExactMatch,
+    )
+    return QPageLayout(
+        page_size,
+        QPageLayout.Orientation.Portrait,
+        QMarginsF(0, 0, 0, 0),
+        QPageLayout.Unit.Millimeter,
+        QMarginsF(0, 0, 0, 0),
+    )
 
 
 def render_dpi(printer: QPrinter, kind: DocKind) -> int:
@@ -178,9 +186,11 @@ def print_to(printer: QPrinter, pdf: bytes, kind: DocKind) -> int:
         printer.setPageLayout(page_layout_for(src.page_size_pt(0)))
         options = QPdfDocumentRenderOptions()
         if kind in THERMAL_KINDS:  # black dots only: no grey fringes on bars and text
-            flags = (QPdfDocumentRenderOptions.RenderFlag.TextAliased
-                     | QPdfDocumentRenderOptions.RenderFlag.ImageAliased
-                     | QPdfDocumentRenderOptions.RenderFlag.PathAliased)
+            flags = (
+                QPdfDocumentRenderOptions.RenderFlag.TextAliased
+                | QPdfDocumentRenderOptions.RenderFlag.ImageAliased
+                | QPdfDocumentRenderOptions.RenderFlag.PathAliased
+            )
             options.setRenderFlags(flags)
         painter = QPainter()
         if not painter.begin(printer):
@@ -222,8 +232,9 @@ def print_pdf(
     save_dir = save_dir or fallback_dir()
     problem = printer_problem(printer_name)
     if problem is None:
-        printer = QPrinter(QPrinterInfo.printerInfo(printer_name),
-                           QPrinter.PrinterMode.HighResolution)
+        printer = QPrinter(
+            QPrinterInfo.printerInfo(printer_name), QPrinter.PrinterMode.HighResolution
+        )
         printer.setDocName(job_name)
         printer.setCopyCount(max(1, copies))
         printer.setColorMode(QPrinter.ColorMode.GrayScale)
@@ -232,15 +243,33 @@ def print_pdf(
         except (RuntimeError, ValueError) as exc:
             problem = f"打印失败 Printing failed on {printer_name}: {exc}"
         else:
-            if printer.printerState() in (QPrinter.PrinterState.Error,
-                                          QPrinter.PrinterState.Aborted):
+            if printer.printerState() in (
+                QPrinter.PrinterState.Error,
+                QPrinter.PrinterState.Aborted,
+            ):
                 problem = f"打印失败 Printing failed on {printer_name}"
             else:
-                return PrintResult(True, True, printer_name, pages, None,
-                                   f"已发送到 Sent to {printer_name}", job_name, kind.value)
+                return PrintResult(
+                    True,
+                    True,
+                    printer_name,
+                    pages,
+                    None,
+                    f"已发送到 Sent to {printer_name}",
+                    job_name,
+                    kind.value,
+                )
     path = save_pdf(pdf, save_dir, job_name)
-    return PrintResult(True, False, printer_name, 0, path,
-                       f"{problem}；已保存 PDF saved to {path}", job_name, kind.value)
+    return PrintResult(
+        True,
+        False,
+        printer_name,
+        0,
+        path,
+        f"{problem}；已保存 PDF saved to {path}",
+        job_name,
+        kind.value,
+    )
 
 
 def send_raw(printer_name: str, data: bytes, job_name: str = "Parcel Station") -> PrintResult:
@@ -251,14 +280,27 @@ def send_raw(printer_name: str, data: bytes, job_name: str = "Parcel Station") -
         with tempfile.NamedTemporaryFile(suffix=".bin") as f:
             f.write(data)
             f.flush()
-            run = subprocess.run([lp, "-d", printer_name, "-o", "raw", "-t", job_name, f.name],
-                                 capture_output=True, text=True, timeout=30)
+            run = subprocess.run(
+                [lp, "-d", printer_name, "-o", "raw", "-t", job_name, f.name],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
         if run.returncode == 0:
-            return PrintResult(True, True, printer_name, 1, None,
-                               f"已发送到 Sent to {printer_name}", job_name, DocKind.RECEIPT.value)
+            return PrintResult(
+                True,
+                True,
+                printer_name,
+                1,
+                None,
+                f"已发送到 Sent to {printer_name}",
+                job_name,
+                DocKind.RECEIPT.value,
+            )
         problem = run.stderr.strip() or f"lp exited with {run.returncode}"
-    return PrintResult(False, False, printer_name, 0, None, str(problem), job_name,
-                       DocKind.RECEIPT.value)
+    return PrintResult(
+        False, False, printer_name, 0, None, str(problem), job_name, DocKind.RECEIPT.value
+    )
 
 
 class _Signals(QObject):
@@ -275,8 +317,9 @@ class _PrintTask(QRunnable):
         try:
             result = self.fn()
         except Exception as exc:  # noqa: BLE001 - a print job must never take the app down
-            result = PrintResult(False, False, "", 0, None, f"打印出错 Printing error: {exc}",
-                                 "", "")
+            result = PrintResult(
+                False, False, "", 0, None, f"打印出错 Printing error: {exc}", "", ""
+            )
         self.signals.finished.emit(result)
 
 
@@ -306,16 +349,25 @@ class PrintService(QObject):
         signals.finished.connect(done)
         self.pool.start(_PrintTask(fn, signals))
 
-    def submit(self, pdf: bytes, kind: DocKind, *, job_name: str = "Parcel Station",
-               printer_name: str | None = None, copies: int = 1) -> None:
+    def submit(
+        self,
+        pdf: bytes,
+        kind: DocKind,
+        *,
+        job_name: str = "Parcel Station",
+        printer_name: str | None = None,
+        copies: int = 1,
+    ) -> None:
         """Print ``pdf`` on the printer for ``kind`` (or ``printer_name``) in the background."""
         name = self.printer_for(kind) if printer_name is None else printer_name
         save_dir = fallback_dir(self.settings)
-        self._start(lambda: print_pdf(pdf, kind, name, job_name=job_name, save_dir=save_dir,
-                                      copies=copies))
+        self._start(
+            lambda: print_pdf(pdf, kind, name, job_name=job_name, save_dir=save_dir, copies=copies)
+        )
 
-    def submit_raw(self, data: bytes, *, job_name: str = "Parcel Station",
-                   printer_name: str | None = None) -> None:
+    def submit_raw(
+        self, data: bytes, *, job_name: str = "Parcel Station", printer_name: str | None = None
+    ) -> None:
         name = self.printer_for(DocKind.RECEIPT) if printer_name is None else printer_name
         self._start(lambda: send_raw(name, data, job_name))
 
@@ -327,8 +379,15 @@ class PrintPreviewDialog(QDialog):
     """Shows the PDF exactly as it will print; Print submits it to the ``PrintService`` (the
     dialog closes at once, the job runs in the background); Save PDF writes a copy."""
 
-    def __init__(self, pdf: bytes, kind: DocKind, service: PrintService, *,
-                 job_name: str = "Parcel Station", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        pdf: bytes,
+        kind: DocKind,
+        service: PrintService,
+        *,
+        job_name: str = "Parcel Station",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.pdf, self.kind, self.service, self.job_name = pdf, DocKind(kind), service, job_name
         self.setWindowTitle(f"打印预览 Print preview — {job_name}")
@@ -336,12 +395,17 @@ class PrintPreviewDialog(QDialog):
         self.view = QPdfView(self)
         self.view.setDocument(self.source.doc)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitInView if self.source.doc.pageCount() == 1
-                              else QPdfView.ZoomMode.FitToWidth)
+        self.view.setZoomMode(
+            QPdfView.ZoomMode.FitInView
+            if self.source.doc.pageCount() == 1
+            else QPdfView.ZoomMode.FitToWidth
+        )
         size = self.source.page_size_pt(0)
         pages = self.source.doc.pageCount()
-        self.info = QLabel(f"{pages} 页 pages · {size.width() * 25.4 / 72:.0f}×"
-                           f"{size.height() * 25.4 / 72:.0f} mm", self)
+        self.info = QLabel(
+            f"{pages} 页 pages · {size.width() * 25.4 / 72:.0f}×{size.height() * 25.4 / 72:.0f} mm",
+            self,
+        )
         self.printers = QComboBox(self)
         self.printers.addItems(available_printers())
         current = service.printer_for(self.kind)
@@ -352,8 +416,9 @@ class PrintPreviewDialog(QDialog):
         self.remember = QCheckBox("用于此类文档 Use for this document type", self)
         buttons = QDialogButtonBox(self)
         self.print_button = buttons.addButton("打印 Print", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button = buttons.addButton("另存 PDF Save PDF…",
-                                             QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button = buttons.addButton(
+            "另存 PDF Save PDF…", QDialogButtonBox.ButtonRole.ActionRole
+        )
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.print_button.clicked.connect(self.print_now)
         self.save_button.clicked.connect(self.save_as)
@@ -388,6 +453,6 @@ class PrintPreviewDialog(QDialog):
         return target
 
     def done(self, result: int) -> None:
-        self.view.setDocument(None)
+        self.view.setDocument(None)  # type: ignore[arg-type]
         self.source.close()
         super().done(result)

@@ -29,7 +29,8 @@ Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 
 _pools: dict[str, QThreadPool] = {}
-_live: set[_Relay] = set()
+_live: set[_Relay] = set()  # keeps each relay alive until Qt has deleted it
+_pending = 0
 
 
 def pool(lane: str) -> QThreadPool:
@@ -60,7 +61,10 @@ class _Relay(QObject):
 
     @Slot(object, object)
     def _deliver(self, result: Any, error: BaseException | None) -> None:
-        _live.discard(self)
+        global _pending
+        _pending -= 1
+        # Never drop the last reference inside our own slot: Qt deletes us once it is out.
+        self.deleteLater()
         if self.cancelled or self._owner_gone():
             return
         try:
@@ -127,19 +131,23 @@ def run(
 ) -> Handle:
     """Run ``fn(*args, **kwargs)`` in the background. The callbacks are skipped if ``owner``
     (usually the screen) has been deleted by the time the answer comes back."""
+    global _pending
+    for dead in [r for r in _live if not shiboken6.isValid(r)]:
+        _live.discard(dead)
     relay = _Relay(owner, on_done, on_error, on_progress)
     _live.add(relay)
+    _pending += 1
     pool(lane).start(_Job(lambda: fn(*args, **kwargs), relay))
     return Handle(relay)
 
 
 def pending() -> int:
     """Calls whose answer has not been delivered yet (tests wait for 0)."""
-    return len(_live)
+    return _pending
 
 
 def idle() -> bool:
-    return not _live
+    return _pending == 0
 
 
 def wait_done(lane: str | None = None, msecs: int = 30_000) -> bool:

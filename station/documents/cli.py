@@ -25,7 +25,7 @@ Lookup = Callable[[str], StickerData]
 
 
 def yuan_to_fen(text: str) -> int:
-    """"12.5" → 1250 exactly (no floats); more than two decimals is refused."""
+    """ "12.5" → 1250 exactly (no floats); more than two decimals is refused."""
     try:
         value = Decimal(text.strip().lstrip("¥"))
     except InvalidOperation:
@@ -96,8 +96,9 @@ def run_label(args: argparse.Namespace, lookup: Lookup | None = None) -> dict[st
 
 
 def main(argv: Sequence[str] | None = None, lookup: Lookup | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m station.documents",
-                                     description="Parcel Station documents")
+    parser = argparse.ArgumentParser(
+        prog="python -m station.documents", description="Parcel Station documents"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     add_label_command(sub, lookup)
     args = parser.parse_args(argv)

@@ -67,7 +67,9 @@ class Receipt:
         self.buf += s.replace("¥", "￥").encode("gb18030", errors="replace")
         return self
 
-    def line(self, s: str = "", *, align: int = 0, bold: bool = False, big: bool = False) -> Receipt:
+    def line(
+        self, s: str = "", *, align: int = 0, bold: bool = False, big: bool = False
+    ) -> Receipt:
         width = self.columns // 2 if big else self.columns
         self.raw(ESC + b"a" + bytes([align]) + ESC + b"E" + bytes([int(bold)]))
         self.raw(GS + b"!" + bytes([0x11 if big else 0]))
@@ -97,18 +99,15 @@ class Receipt:
 
     def image(self, png: bytes, max_width: int = HEAD_DOTS, max_height: int = 160) -> Receipt:
         """A PNG as a 1-bit raster (GS v 0), scaled to fit, centred."""
-        from PIL import Image
+        from PIL import Image, ImageOps
 
         img = Image.open(io.BytesIO(png)).convert("L")
         img.thumbnail((max_width, max_height))
-        w, h = img.size
+        # inverted and thresholded: a set bit is a dark pixel, rows padded to whole bytes
+        mono = ImageOps.invert(img).point(lambda v: 255 if v >= 128 else 0).convert("1")
+        w, h = mono.size
         wb = (w + 7) // 8
-        bits = bytearray(wb * h)
-        px = img.load()
-        for y in range(h):
-            for x in range(w):
-                if px[x, y] < 128:
-                    bits[y * wb + x // 8] |= 0x80 >> (x % 8)
+        bits = mono.tobytes()
         header = GS + b"v0\x00" + bytes([wb & 0xFF, wb >> 8, h & 0xFF, h >> 8])
         return self.raw(ESC + b"a\x01" + header + bytes(bits) + b"\n" + ESC + b"a\x00")
 

@@ -98,7 +98,10 @@ class Text(Element):
             return
         line_h = size * self.leading
         if self.cap and len(lines) == 1:
-            glyph_h, top_gap = fonts.CAP_HEIGHT[self.bold] * size, fonts.CAP_HEIGHT[self.bold] * size
+            glyph_h, top_gap = (
+                fonts.CAP_HEIGHT[self.bold] * size,
+                fonts.CAP_HEIGHT[self.bold] * size,
+            )
         else:
             glyph_h = (len(lines) - 1) * line_h + (fonts.ASCENT + fonts.DESCENT) * size
             top_gap = fonts.ASCENT * size
@@ -113,7 +116,9 @@ class Text(Element):
             c.setFillColorRGB(1, 1, 1)
             c.setStrokeColorRGB(1, 1, 1)
         for i, line in enumerate(lines):
-            fonts.draw(c, ax, top - top_gap - i * line_h, line, size, bold=self.bold, align=self.align)
+            fonts.draw(
+                c, ax, top - top_gap - i * line_h, line, size, bold=self.bold, align=self.align
+            )
         if self.inverse:
             c.restoreState()
 
@@ -137,7 +142,9 @@ class Barcode(Element):
         if m < self.min_module_dots:
             raise barcodes.BarcodeError(
                 f"{value!r} is too long for a {self.w:.0f} mm wide barcode "
-                f"({m} dot modules; {self.min_module_dots} needed).", value=value)
+                f"({m} dot modules; {self.min_module_dots} needed).",
+                value=value,
+            )
         return m
 
     def fits(self, values: Mapping[str, Any]) -> bool:
@@ -159,17 +166,28 @@ class Barcode(Element):
         if self.human_readable:
             text_h = self.hr_size * (fonts.ASCENT + fonts.DESCENT) + 0.6 * MM
         placed = barcodes.draw_code128(
-            c, value, x, y + text_h, w, h - text_h, module_dots=self.module_dots(value),
+            c,
+            value,
+            x,
+            y + text_h,
+            w,
+            h - text_h,
+            module_dots=self.module_dots(value),
             align=self.align,
         )
         if self.human_readable:
             cx = placed.x + placed.width / 2
-            size, lines = fonts.fit(
-                value, w, text_h, self.hr_size, min_size=5, bold=self.hr_bold
-            )
+            size, lines = fonts.fit(value, w, text_h, self.hr_size, min_size=5, bold=self.hr_bold)
             if lines:
-                fonts.draw(c, cx, y + fonts.DESCENT * size, lines[0], size,
-                           bold=self.hr_bold, align="center")
+                fonts.draw(
+                    c,
+                    cx,
+                    y + fonts.DESCENT * size,
+                    lines[0],
+                    size,
+                    bold=self.hr_bold,
+                    align="center",
+                )
 
 
 @dataclass(frozen=True)
@@ -189,8 +207,15 @@ class QRCode(Element):
         side = min(w, h)
         bx = {"left": x, "right": x + w - side}.get(self.align, x + (w - side) / 2)
         barcodes.draw_qr(
-            c, value, bx, y + (h - side) / 2, side, page_height=page_h, ecc=self.ecc,
-            max_module_dots=self.max_module_dots, min_module_dots=self.min_module_dots,
+            c,
+            value,
+            bx,
+            y + (h - side) / 2,
+            side,
+            page_height=page_h,
+            ecc=self.ecc,
+            max_module_dots=self.max_module_dots,
+            min_module_dots=self.min_module_dots,
         )
 
 
@@ -207,8 +232,12 @@ class Line(Element):
         c.setLineWidth(self.width)
         if self.dash:
             c.setDash(self.dash, self.dash)
-        c.line(self.x * MM, page_h - self.y * MM, (self.x + self.w) * MM,
-               page_h - (self.y + self.h) * MM)
+        c.line(
+            self.x * MM,
+            page_h - self.y * MM,
+            (self.x + self.w) * MM,
+            page_h - (self.y + self.h) * MM,
+        )
         c.restoreState()
 
 
@@ -243,7 +272,9 @@ class Picture(Element):
         draw_image(c, data, x, y, w, h)
 
 
-def draw_image(c: Canvas, data: bytes, x: float, y: float, w: float, h: float) -> tuple[float, float]:
+def draw_image(
+    c: Canvas, data: bytes, x: float, y: float, w: float, h: float
+) -> tuple[float, float]:
     """Draw image bytes fitted and centred in the box; returns the drawn (w, h)."""
     img = ImageReader(io.BytesIO(data))
     iw, ih = img.getSize()
@@ -268,8 +299,11 @@ class Template:
     fallback: Template | None = None
 
     def fits(self, values: Mapping[str, Any]) -> bool:
-        return all(el.fits(values) for el in self.elements
-                   if isinstance(el, Barcode) and el.visible(values))
+        return all(
+            el.fits(values)
+            for el in self.elements
+            if isinstance(el, Barcode) and el.visible(values)
+        )
 
     def pick(self, values: Mapping[str, Any]) -> Template:
         """This template, or its fallback when a barcode would not fit."""
@@ -295,8 +329,11 @@ class Template:
         problems = []
         for i, el in enumerate(self.elements):
             xs, ys = (el.x, el.x + el.w), (el.y, el.y + el.h)
-            if min(xs) < -1e-6 or max(xs) > self.width_mm + 1e-6 or min(ys) < -1e-6 or (
-                max(ys) > self.height_mm + 1e-6
+            if (
+                min(xs) < -1e-6
+                or max(xs) > self.width_mm + 1e-6
+                or min(ys) < -1e-6
+                or (max(ys) > self.height_mm + 1e-6)
             ):
                 problems.append(f"{self.name}: element {i} ({el.kind}) leaves the page")
         if self.fallback is not None:
@@ -327,8 +364,14 @@ class Template:
 
 def new_canvas(target: io.BytesIO | str, pagesize: tuple[float, float], title: str) -> Canvas:
     fonts.register()
-    c = Canvas(target, pagesize=pagesize, pageCompression=1, invariant=1,
-               initialFontName=fonts.SANS, initialFontSize=8)
+    c = Canvas(
+        target,
+        pagesize=pagesize,
+        pageCompression=1,
+        invariant=1,
+        initialFontName=fonts.SANS,
+        initialFontSize=8,
+    )
     c.setTitle(title)
     c.setAuthor(CREATOR)
     c.setCreator(CREATOR)

@@ -71,30 +71,46 @@ def manifest_flow(data: ManifestData) -> Flow:
     rows: list[list[Cell]] = []
     for i, p in enumerate(data.parcels, start=1):
         extra = "\n".join(x for x in (fmt.weight(p.weight_g), p.note) if x)
-        rows.append([
-            str(i),
-            BarcodeCell(p.tracking, height=9 * MM),
-            p.slot,
-            p.reason,
-            p.received_at.strftime("%Y-%m-%d\n%H:%M") if p.received_at else "",
-            extra,
-        ])
+        rows.append(
+            [
+                str(i),
+                BarcodeCell(p.tracking, height=9 * MM),
+                p.slot,
+                p.reason,
+                p.received_at.strftime("%Y-%m-%d\n%H:%M") if p.received_at else "",
+                extra,
+            ]
+        )
     f.add(Table(COLUMNS, rows, size=9))
     by_reason = Counter(p.reason for p in data.parcels if p.reason)
-    f.add(Space(6), Para(f"合计 Total: {len(data.parcels)} 件 parcels", 11, bold=True,
-                         keep_with_next=True))
+    f.add(
+        Space(6),
+        Para(f"合计 Total: {len(data.parcels)} 件 parcels", 11, bold=True, keep_with_next=True),
+    )
     if by_reason:
-        f.add(Para("  ".join(f"{r}: {n}" for r, n in sorted(by_reason.items())), 9.5,
-                   keep_with_next=True))
+        f.add(
+            Para(
+                "  ".join(f"{r}: {n}" for r, n in sorted(by_reason.items())),
+                9.5,
+                keep_with_next=True,
+            )
+        )
     if data.notes:
-        f.add(Space(3, keep_with_next=True), Para(f"备注 Notes: {data.notes}", 9.5, keep_with_next=True))
+        f.add(
+            Space(3, keep_with_next=True),
+            Para(f"备注 Notes: {data.notes}", 9.5, keep_with_next=True),
+        )
     f.add(
         Space(4, keep_with_next=True),
-        Para("以上包裹已当面点清交接 The parcels above were counted and handed over in person.",
-             9, keep_with_next=True),
+        Para(
+            "以上包裹已当面点清交接 The parcels above were counted and handed over in person.",
+            9,
+            keep_with_next=True,
+        ),
         Rule(space=4, weight=0.3, keep_with_next=True),
-        Signatures(["驿站经办 Station clerk 签字/日期 Sign/Date",
-                    "快递员 Courier 签字/日期 Sign/Date"]),
+        Signatures(
+            ["驿站经办 Station clerk 签字/日期 Sign/Date", "快递员 Courier 签字/日期 Sign/Date"]
+        ),
     )
     return f
 

@@ -85,11 +85,21 @@ def receipt_flow(data: ReceiptData) -> Flow:
         if data.id_check:
             f.add(*_person("核验身份 ID checked", data.id_check))
     if data.signature_png:
-        f.add(Rule(dashed=True), Para("签名 Signature", BODY, space_after=1),
-              Picture(data.signature_png, max_height=20 * MM))
+        f.add(
+            Rule(dashed=True),
+            Para("签名 Signature", BODY, space_after=1),
+            Picture(data.signature_png, max_height=20 * MM),
+        )
     f.add(Rule(), Code128(data.receipt_no, height=9 * MM, max_module_dots=2, size=7.5))
-    f.add(Space(2), Para(data.footer or "请核对包裹，妥善保管此凭证 Please check your parcels "
-                         "and keep this receipt", 7.5, align="center"))
+    f.add(
+        Space(2),
+        Para(
+            data.footer
+            or "请核对包裹，妥善保管此凭证 Please check your parcels and keep this receipt",
+            7.5,
+            align="center",
+        ),
+    )
     return f
 
 

@@ -61,8 +61,7 @@ def z_report_flow(data: ZReportData, paper: str = "A4") -> Flow:
         label = f"Z {data.z_no or fmt.when(data.date)}"
         f = Flow(A4[0], A4[1], A4_MARGINS, footer=page_footer(label), footer_height=6 * MM)
     f.add(Para(data.station_name, 12 if roll else 13, bold=True, align="center"))
-    f.add(Para("日结报告 Z-REPORT", 11 if roll else 18, bold=True, align="center",
-               space_after=3))
+    f.add(Para("日结报告 Z-REPORT", 11 if roll else 18, bold=True, align="center", space_after=3))
     if data.reprint:
         f.add(Para("补打 REPRINT", 9, bold=True, align="center", inverse=True, space_after=3))
     pairs = [("营业日 Business day", fmt.when(data.date))]
@@ -84,28 +83,52 @@ def z_report_flow(data: ZReportData, paper: str = "A4") -> Flow:
         Column("实点 Counted", 0.23 if roll else 0.22, "right"),
         Column("差额 Variance", 0.23 if roll else 0.22, "right"),
     )
-    f.add(Para("现金与收款 Money by method", body + 1, bold=True, keep_with_next=True,
-               space_after=2))
-    f.add(Table(cols, _money_rows(data), size=body - (1.5 if roll else 0), bold_last=True,
-                shade=not roll, pad=1.2 if roll else 2.5))
+    f.add(
+        Para("现金与收款 Money by method", body + 1, bold=True, keep_with_next=True, space_after=2)
+    )
+    f.add(
+        Table(
+            cols,
+            _money_rows(data),
+            size=body - (1.5 if roll else 0),
+            bold_last=True,
+            shade=not roll,
+            pad=1.2 if roll else 2.5,
+        )
+    )
     v = data.variance_fen
     f.add(Space(4))
     state = "平 Balanced" if v == 0 else ("长款 Over" if v > 0 else "短款 Short")
     f.add(KV(f"差额 Variance ({state})", fmt.yuan(v, sign=True), body + 1.5, bold=True))
     if v != 0 or data.variance_reason:
-        f.add(Para(f"差额原因 Reason: {data.variance_reason or '未填写 not given'}", body,
-                   space_after=2))
+        f.add(
+            Para(
+                f"差额原因 Reason: {data.variance_reason or '未填写 not given'}",
+                body,
+                space_after=2,
+            )
+        )
     if data.counts:
-        f.add(Rule(), Para("业务量 Counts", body + 1, bold=True, keep_with_next=True,
-                           space_after=2))
+        f.add(
+            Rule(), Para("业务量 Counts", body + 1, bold=True, keep_with_next=True, space_after=2)
+        )
         count_cols = (Column("项目 Item", 0.7), Column("数量 Count", 0.3, "right"))
         rows = [[fmt.count_label(k), str(n)] for k, n in data.counts.items()]
-        f.add(Table(count_cols, rows, size=body - (1 if roll else 0), shade=not roll,
-                    pad=1.2 if roll else 2.5))
+        f.add(
+            Table(
+                count_cols,
+                rows,
+                size=body - (1 if roll else 0),
+                shade=not roll,
+                pad=1.2 if roll else 2.5,
+            )
+        )
     f.add(Space(6, keep_with_next=True), Rule(weight=0.3, keep_with_next=True))
     if roll:
-        f.add(Signatures(["店员 Clerk"], size=8, gap=12 * MM),
-              Signatures(["站长 Owner"], size=8, gap=12 * MM))
+        f.add(
+            Signatures(["店员 Clerk"], size=8, gap=12 * MM),
+            Signatures(["站长 Owner"], size=8, gap=12 * MM),
+        )
         if data.z_no:
             f.add(Code128(data.z_no, height=8 * MM, max_module_dots=2, size=7.5))
     else:

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from station import clock, db as station_db
+from station import clock
+from station import db as station_db
 from station.audit import Actor, unit_of_work
 from station.errors import DatabaseProblem, InvalidInput
 from station.migrations import LATEST_VERSION
@@ -36,7 +37,8 @@ def _current_sqlite_path() -> Path:
     if path is None:
         raise DatabaseProblem(
             "This station runs on PostgreSQL: back it up on the server with pg_dump "
-            "(and restore with pg_restore).", code="not_sqlite",
+            "(and restore with pg_restore).",
+            code="not_sqlite",
         )
     return path
 
@@ -73,14 +75,18 @@ def _check_file(path: Path) -> int:
         try:
             result = con.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
-                raise DatabaseProblem(f"The file {path} is damaged ({result}); it was not used.",
-                                      code="db_damaged")
+                raise DatabaseProblem(
+                    f"The file {path} is damaged ({result}); it was not used.", code="db_damaged"
+                )
             version = con.execute("SELECT value FROM setting WHERE key='schema_version'").fetchone()
             if version is None:
-                raise DatabaseProblem(f"{path} is not a Parcel Station database.", code="not_station")
+                raise DatabaseProblem(
+                    f"{path} is not a Parcel Station database.", code="not_station"
+                )
             if int(version[0].strip('"')) > LATEST_VERSION:
-                raise DatabaseProblem(f"{path} comes from a newer Parcel Station; update first.",
-                                      code="newer_schema")
+                raise DatabaseProblem(
+                    f"{path} comes from a newer Parcel Station; update first.", code="newer_schema"
+                )
             return int(con.execute("SELECT count(*) FROM parcel").fetchone()[0])
         finally:
             con.close()

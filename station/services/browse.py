@@ -137,7 +137,9 @@ def _text(text: str) -> Any:
             phone = None
         if phone is not None and phone.full:
             # phone_last4 is indexed; the full number then narrows a handful of rows.
-            options.append((Parcel.phone_last4 == phone.last4) & (Parcel.recipient_phone == phone.full))
+            options.append(
+                (Parcel.phone_last4 == phone.last4) & (Parcel.recipient_phone == phone.full)
+            )
     if scanned.isalnum() and len(scanned) >= 4:
         try:
             tracking = normalize_tracking(scanned)
@@ -199,8 +201,8 @@ def page(
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    views = [parcel_view(p, actor, getattr(p.slot, "label", None) if p.slot_id else None)
-             for p in rows]
+    # The joined Slot row (label only) takes the place of the foreign key on each parcel.
+    views = [parcel_view(p, actor, getattr(p.slot, "label", None)) for p in rows]
     nxt = None
     if more and rows:
         last = rows[-1]

@@ -53,9 +53,7 @@ def seed_carriers() -> int:
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
     rows = Carrier.select(Carrier.code, Carrier.patterns).where(Carrier.active == True)  # noqa: E712
-    return tuple(
-        (row.code, tuple(re.compile(p) for p in json.loads(row.patterns))) for row in rows
-    )
+    return tuple((row.code, tuple(re.compile(p) for p in json.loads(row.patterns))) for row in rows)
 
 
 def guess(tracking: str) -> list[str]:
@@ -91,14 +89,21 @@ def get(code: str) -> Carrier:
     carrier = Carrier.get_or_none(Carrier.code == (code or "").strip().upper())
     if carrier is None:
         known = ", ".join(c.code for c in Carrier.select(Carrier.code).order_by(Carrier.code))
-        raise NotFound(f"Unknown carrier '{code}'. Known carriers: {known}.", code="unknown_carrier")
+        raise NotFound(
+            f"Unknown carrier '{code}'. Known carriers: {known}.", code="unknown_carrier"
+        )
     return carrier
 
 
 def view(carrier: Carrier) -> CarrierView:
     return CarrierView(
-        carrier.code, carrier.name_en, carrier.name_zh, carrier.retention_days,
-        carrier.remind_days, carrier.fee_per_parcel_fen, carrier.fee_per_return_fen,
+        carrier.code,
+        carrier.name_en,
+        carrier.name_zh,
+        carrier.retention_days,
+        carrier.remind_days,
+        carrier.fee_per_parcel_fen,
+        carrier.fee_per_return_fen,
     )
 
 
@@ -106,7 +111,9 @@ def list_carriers() -> list[CarrierView]:
     return [view(c) for c in Carrier.select().where(Carrier.active == True).order_by(Carrier.code)]  # noqa: E712
 
 
-def add_carrier(actor: Actor, code: str, name_en: str, name_zh: str = "", pattern: str = "") -> CarrierView:
+def add_carrier(
+    actor: Actor, code: str, name_en: str, name_zh: str = "", pattern: str = ""
+) -> CarrierView:
     actor.require_owner("add carriers")
     code = (code or "").strip().upper()
     if not re.fullmatch(r"[A-Z0-9_]{2,16}", code):
@@ -133,16 +140,23 @@ def add_carrier(actor: Actor, code: str, name_en: str, name_zh: str = "", patter
 
 
 def update_terms(
-    actor: Actor, code: str, *, retention_days: int | None = None, remind_days: int | None = None,
-    fee_per_parcel_fen: int | None = None, fee_per_return_fen: int | None = None,
+    actor: Actor,
+    code: str,
+    *,
+    retention_days: int | None = None,
+    remind_days: int | None = None,
+    fee_per_parcel_fen: int | None = None,
+    fee_per_return_fen: int | None = None,
 ) -> CarrierView:
     actor.require_owner("change carrier terms")
     carrier = get(code)
     values = {
         k: v
         for k, v in {
-            "retention_days": retention_days, "remind_days": remind_days,
-            "fee_per_parcel_fen": fee_per_parcel_fen, "fee_per_return_fen": fee_per_return_fen,
+            "retention_days": retention_days,
+            "remind_days": remind_days,
+            "fee_per_parcel_fen": fee_per_parcel_fen,
+            "fee_per_return_fen": fee_per_return_fen,
         }.items()
         if v is not None
     }

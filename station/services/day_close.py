@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,7 +21,7 @@ from station.audit import Actor, unit_of_work
 from station.domain.text import clean_text
 from station.errors import Duplicate, InvalidInput, NotAllowed, NotFound
 from station.models import DayClose, LedgerEntry, Staff
-from station.services import ledger, settings
+from station.services import ledger, reports, settings
 
 log = logging.getLogger(__name__)
 
@@ -161,28 +161,35 @@ def close_day(
             )
         now = clock.now()
         DayClose.create(
-            day=day, at=now, staff=actor.staff_id, expected=json.dumps(expected_fen),
-            counted=json.dumps(counted), variance=json.dumps(variance), reason=reason,
+            day=day,
+            at=now,
+            staff=actor.staff_id,
+            expected=json.dumps(expected_fen),
+            counted=json.dumps(counted),
+            variance=json.dumps(variance),
+            reason=reason,
         )
         entries = LedgerEntry.select().where(LedgerEntry.day == day).count()
         change.after = {
-            "day": day.isoformat(), "expected_fen": expected_fen, "counted_fen": counted,
-            "variance_fen": variance, "reason": reason, "entries": entries,
+            "day": day.isoformat(),
+            "expected_fen": expected_fen,
+            "counted_fen": counted,
+            "variance_fen": variance,
+            "reason": reason,
+            "entries": entries,
         }
     result = _result(DayClose.get(DayClose.day == day), actor.name, entries)
     pdf = _z_report(result)
     if pdf:
         DayClose.update(pdf_path=pdf).where(DayClose.day == day).execute()
-        result = _replace_pdf(result, pdf)
+        result = replace(result, pdf=pdf)
     return result
 
 
 def _counts(day: date) -> dict[str, int]:
     try:
-        from station.services import reports
-
         figures = reports.figures(day)
-    except Exception:  # pragma: no cover - the Z-report must not fail on the counts
+    except Exception:  # pragma: no cover - the day is closed: counts are only decoration
         log.exception("parcel counts for the Z-report of %s", day)
         return {}
     return {
@@ -194,8 +201,12 @@ def _counts(day: date) -> dict[str, int]:
     }
 
 
-def _result(row: DayClose, staff_name: str | None = None, entries: int | None = None,
-            with_counts: bool = True) -> DayCloseResult:
+def _result(
+    row: DayClose,
+    staff_name: str | None = None,
+    entries: int | None = None,
+    with_counts: bool = True,
+) -> DayCloseResult:
     day = _as_date(row.day)
     variance = json.loads(row.variance)
     if staff_name is None:
@@ -217,12 +228,6 @@ def _result(row: DayClose, staff_name: str | None = None, entries: int | None = 
         total_variance_fen=sum(variance.values()),
         counts=_counts(day) if with_counts else {},
     )
-
-
-def _replace_pdf(result: DayCloseResult, pdf: str) -> DayCloseResult:
-    from dataclasses import replace
-
-    return replace(result, pdf=pdf)
 
 
 def _z_report(result: DayCloseResult) -> str:

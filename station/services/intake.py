@@ -84,9 +84,7 @@ def precheck(actor: Actor, raw_tracking: str) -> Precheck:
 
 
 def _active(tracking: str) -> Parcel | None:
-    return Parcel.get_or_none(
-        (Parcel.tracking == tracking) & (Parcel.status.in_(ACTIVE_STATUSES))
-    )
+    return Parcel.get_or_none((Parcel.tracking == tracking) & (Parcel.status.in_(ACTIVE_STATUSES)))
 
 
 @dataclass(frozen=True)
@@ -164,7 +162,8 @@ def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
         )
     name = clean_text(
         request.name if request.name is not None else (entry.name if entry else ""),
-        field="Name", max_len=40,
+        field="Name",
+        max_len=40,
     )
     if request.carrier:
         carrier_code = carriers.known_code(request.carrier)
@@ -202,17 +201,33 @@ def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
             raise Duplicate(
                 f"{tracking} is already here ({status}) at {where}, pickup code {code}. "
                 "Nothing was changed.",
-                pickup_code=code, slot=where, status=status,
+                pickup_code=code,
+                slot=where,
+                status=status,
             )
         slot = shelves.take_slot(size, preferred)
         seq, code = shelves.take_code(slot)
         fields = dict(
-            tracking=tracking, carrier_id=carrier_code, status=ON_SHELF, slot_id=slot.id,
-            size=size, code_seq=seq, pickup_code=code, recipient_name=name,
-            recipient_phone=phone.full, phone_last4=phone.last4, phone_ext=phone.ext,
-            weight_g=request.weight_g, cod_fen=cod_fen, id_check=id_check,
-            damaged=bool(damaged_note), damage_note=damaged_note, consent_basis=consent,
-            id_failures=0, received_at=clock.now(), received_by_id=actor.staff_id,
+            tracking=tracking,
+            carrier_id=carrier_code,
+            status=ON_SHELF,
+            slot_id=slot.id,
+            size=size,
+            code_seq=seq,
+            pickup_code=code,
+            recipient_name=name,
+            recipient_phone=phone.full,
+            phone_last4=phone.last4,
+            phone_ext=phone.ext,
+            weight_g=request.weight_g,
+            cod_fen=cod_fen,
+            id_check=id_check,
+            damaged=bool(damaged_note),
+            damage_note=damaged_note,
+            consent_basis=consent,
+            id_failures=0,
+            received_at=clock.now(),
+            received_by_id=actor.staff_id,
         )
         columns = ", ".join(fields)
         marks = ", ".join("?" * len(fields))
@@ -242,9 +257,12 @@ def undo_intake(actor: Actor, tracking: str) -> ParcelView:
                 )
             if clock.now() - parcel.received_at > limit:
                 raise NotAllowed("Too late to undo this intake; ask the owner.")
-        if parcel.status == MISSING or ParcelEvent.select().where(
-            ParcelEvent.parcel == parcel, ParcelEvent.action != "parcel.intake"
-        ).exists():
+        if (
+            parcel.status == MISSING
+            or ParcelEvent.select()
+            .where(ParcelEvent.parcel == parcel, ParcelEvent.action != "parcel.intake")
+            .exists()
+        ):
             raise NotAllowed("This parcel has been handled since intake; it cannot be undone.")
         change.entity_id = str(parcel.id)
         change.before = snapshot(parcel)

@@ -35,8 +35,14 @@ class EntryView:
 
 def _view(entry: LedgerEntry) -> EntryView:
     return EntryView(
-        entry.id, clock.iso(entry.at), str(entry.day), entry.kind, entry.method,
-        entry.amount_fen, entry.reason, entry.reverses_id,
+        entry.id,
+        clock.iso(entry.at),
+        str(entry.day),
+        entry.kind,
+        entry.method,
+        entry.amount_fen,
+        entry.reason,
+        entry.reverses_id,
     )
 
 
@@ -54,8 +60,14 @@ def open_day(today: date | None = None) -> date:
 
 
 def book(
-    actor: Actor, *, kind: str, method: str, amount_fen: int, pickup_id: int | None = None,
-    parcel_id: int | None = None, reason: str = "",
+    actor: Actor,
+    *,
+    kind: str,
+    method: str,
+    amount_fen: int,
+    pickup_id: int | None = None,
+    parcel_id: int | None = None,
+    reason: str = "",
 ) -> LedgerEntry:
     """Add an entry inside the caller's unit of work."""
     if method not in METHODS:
@@ -65,8 +77,15 @@ def book(
     if not isinstance(amount_fen, int):
         raise InvalidInput("Amounts are whole fen.")
     return LedgerEntry.create(
-        at=clock.now(), day=open_day(), kind=kind, method=method, amount_fen=amount_fen,
-        pickup=pickup_id, parcel=parcel_id, reason=reason, staff=actor.staff_id,
+        at=clock.now(),
+        day=open_day(),
+        kind=kind,
+        method=method,
+        amount_fen=amount_fen,
+        pickup=pickup_id,
+        parcel=parcel_id,
+        reason=reason,
+        staff=actor.staff_id,
     )
 
 
@@ -82,9 +101,16 @@ def reverse(actor: Actor, entry_id: int, reason: str) -> EntryView:
         if LedgerEntry.get_or_none(LedgerEntry.reverses == entry.id):
             raise Conflict(f"Entry {entry_id} has already been reversed.")
         reversal = LedgerEntry.create(
-            at=clock.now(), day=open_day(), kind="reversal", method=entry.method,
-            amount_fen=-entry.amount_fen, pickup=entry.pickup_id, parcel=entry.parcel_id,
-            reverses=entry.id, reason=reason, staff=actor.staff_id,
+            at=clock.now(),
+            day=open_day(),
+            kind="reversal",
+            method=entry.method,
+            amount_fen=-entry.amount_fen,
+            pickup=entry.pickup_id,
+            parcel=entry.parcel_id,
+            reverses=entry.id,
+            reason=reason,
+            staff=actor.staff_id,
         )
         change.before = _view(entry).to_json()
         change.after = _view(reversal).to_json()

@@ -71,20 +71,35 @@ def import_manifest(actor: Actor, path: Path | str, carrier_code: str) -> Import
         try:
             good.append(_entry(row, carrier.code, seen))
         except StationError as exc:
-            rejected.append({"line": line_no, "tracking": (row.get("tracking") or "").strip(),
-                             "error": exc.code, "message": exc.message})
+            rejected.append(
+                {
+                    "line": line_no,
+                    "tracking": (row.get("tracking") or "").strip(),
+                    "error": exc.code,
+                    "message": exc.message,
+                }
+            )
     with unit_of_work(actor, "manifest.import", "manifest", path.name) as change:
         batch = ManifestBatch.create(
-            carrier=carrier.code, file_name=path.name[:255], rows=rows, loaded=len(good),
-            imported_at=clock.now(), imported_by=actor.staff_id,
+            carrier=carrier.code,
+            file_name=path.name[:255],
+            rows=rows,
+            loaded=len(good),
+            imported_at=clock.now(),
+            imported_by=actor.staff_id,
         )
         for start in range(0, len(good), 500):
             ManifestEntry.insert_many(
                 [entry | {"batch": batch.id} for entry in good[start : start + 500]]
             ).execute()
         change.entity_id = str(batch.id)
-        change.after = {"file": path.name, "carrier": carrier.code, "rows": rows,
-                        "loaded": len(good), "rejected": len(rejected)}
+        change.after = {
+            "file": path.name,
+            "carrier": carrier.code,
+            "rows": rows,
+            "loaded": len(good),
+            "rejected": len(rejected),
+        }
     return ImportResult(rows=rows, loaded=len(good), rejected=rejected, batch_id=batch.id)
 
 

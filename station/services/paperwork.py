@@ -24,7 +24,9 @@ def documents_dir(kind: str) -> Path:
         root = Path(base)
     else:
         path = station_db.sqlite_path(getattr(database_proxy.obj, "station_url", "") or "x.db")
-        root = (path.parent if path and path.parent != Path("") else station_db.data_dir()) / "documents"
+        root = (
+            path.parent if path and path.parent != Path("") else station_db.data_dir()
+        ) / "documents"
     folder = root / kind
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -55,8 +57,9 @@ def sticker_data(parcel: Parcel, reprint: bool = False) -> Any:
     )
 
 
-def sticker_pdf(actor: Actor, tracking: str, out: Path | None = None, size: str = "60x40",
-                reprint: bool = False) -> Path:
+def sticker_pdf(
+    actor: Actor, tracking: str, out: Path | None = None, size: str = "60x40", reprint: bool = False
+) -> Path:
     from station.documents.sticker import render_sticker
 
     parcel = get_by_tracking(tracking)
@@ -74,7 +77,9 @@ def receipt_pdf(receipt_no: str, out: Path | None = None, reprint: bool = False)
     parcels = list(Parcel.select().where(Parcel.pickup == record.id).order_by(Parcel.id))
     proxy = None
     if record.proxy_name:
-        proxy = PersonDetails(name=record.proxy_name[:1] + "*", masked_phone=record.proxy_phone_masked or "")
+        proxy = PersonDetails(
+            name=record.proxy_name[:1] + "*", masked_phone=record.proxy_phone_masked or ""
+        )
     id_check = None
     if record.id_masked:
         id_check = PersonDetails(id_type=record.id_type or "", masked_id=record.id_masked)
@@ -86,14 +91,25 @@ def receipt_pdf(receipt_no: str, out: Path | None = None, reprint: bool = False)
         clerk=record.staff.name,
         at=clock.to_local(record.at),
         lines=tuple(
-            ReceiptLine(p.tracking, p.pickup_code or "", p.slot.label if p.slot_id else "",
-                        p.cod_fen, _carrier_name(p.carrier_id))
+            ReceiptLine(
+                p.tracking,
+                p.pickup_code or "",
+                p.slot.label if p.slot_id else "",
+                p.cod_fen,
+                _carrier_name(p.carrier_id),
+            )
             for p in parcels
         ),
-        due_fen=record.due_fen, paid_fen=record.paid_fen, tendered_fen=record.tendered_fen,
-        change_fen=record.change_fen, method=record.method or "", proxy=proxy, id_check=id_check,
+        due_fen=record.due_fen,
+        paid_fen=record.paid_fen,
+        tendered_fen=record.tendered_fen,
+        change_fen=record.change_fen,
+        method=record.method or "",
+        proxy=proxy,
+        id_check=id_check,
         signature_png=base64.b64decode(record.signature_png) if record.signature_png else None,
-        station_address=settings.get("station_address"), reprint=reprint,
+        station_address=settings.get("station_address"),
+        reprint=reprint,
     )
     out = out or documents_dir("receipts") / f"{record.receipt_no}.pdf"
     render_receipt(data, out)
@@ -105,14 +121,22 @@ def handover_pdf(record: Handover, views: list[ParcelView]) -> Path:
     from station.documents.manifest import render_manifest
 
     parcels = tuple(
-        ManifestParcel(tracking=v.tracking, slot=v.slot or "",
-                       reason=f"滞留 overdue {v.days_on_shelf} d", weight_g=v.weight_g)
+        ManifestParcel(
+            tracking=v.tracking,
+            slot=v.slot or "",
+            reason=f"滞留 overdue {v.days_on_shelf} d",
+            weight_g=v.weight_g,
+        )
         for v in views
     )
     data = ManifestData(
-        manifest_no=record.manifest_no, carrier=_carrier_name(record.carrier_id),
-        courier_name=record.courier_name, station_name=settings.get("station_name"),
-        at=clock.to_local(record.at), clerk=record.staff.name, parcels=parcels,
+        manifest_no=record.manifest_no,
+        carrier=_carrier_name(record.carrier_id),
+        courier_name=record.courier_name,
+        station_name=settings.get("station_name"),
+        at=clock.to_local(record.at),
+        clerk=record.staff.name,
+        parcels=parcels,
     )
     out = documents_dir("manifests") / f"{record.manifest_no}.pdf"
     render_manifest(data, out)
@@ -127,10 +151,15 @@ def z_report_pdf(result: Any, paper: str = "A4") -> Path:
     variance = result.variance_fen
     total_variance = sum(variance.values()) if isinstance(variance, dict) else int(variance)
     data = ZReportData(
-        date=result.date if not isinstance(result.date, str) else __import__("datetime").date.fromisoformat(result.date),
-        station_name=settings.get("station_name"), clerk=getattr(result, "closed_by", ""),
-        at=clock.to_local(clock.now()), expected_fen=dict(result.expected_fen),
-        counted_fen=dict(result.counted_fen), variance_fen=total_variance,
+        date=result.date
+        if not isinstance(result.date, str)
+        else __import__("datetime").date.fromisoformat(result.date),
+        station_name=settings.get("station_name"),
+        clerk=getattr(result, "closed_by", ""),
+        at=clock.to_local(clock.now()),
+        expected_fen=dict(result.expected_fen),
+        counted_fen=dict(result.counted_fen),
+        variance_fen=total_variance,
         counts=dict(getattr(result, "counts", {}) or {}),
         variance_reason=getattr(result, "reason", ""),
     )

@@ -94,8 +94,9 @@ def _record_id_failure(actor: Actor, parcels: list[Parcel], why: str) -> None:
         change.after = {"reason": why}
 
 
-def _verify_identity(actor: Actor, request: PickupRequest, parcels: list[Parcel], proxy: bool
-                     ) -> tuple[str | None, str | None, str | None, str | None]:
+def _verify_identity(
+    actor: Actor, request: PickupRequest, parcels: list[Parcel], proxy: bool
+) -> tuple[str | None, str | None, str | None, str | None]:
     """→ (id_type, masked, keyed hash, name) or Nones when no check is needed."""
     limit = int(settings.get("max_id_failures"))
     if not actor.is_owner and any(p.id_failures >= limit for p in parcels):
@@ -142,7 +143,8 @@ def _payment(request: PickupRequest, due: int) -> tuple[str | None, int, int, in
     method = request.method
     if method is None:
         raise InvalidInput(
-            f"{ledger.format_due(due)} is due on delivery: choose cash, WeChat Pay, Alipay or card.",
+            f"{ledger.format_due(due)} is due on delivery: "
+            "choose cash, WeChat Pay, Alipay or card.",
             code="payment_required",
         )
     if method not in ledger.METHODS:
@@ -171,7 +173,8 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
             raise Conflict(
                 f"{p.tracking} cannot be handed out: it is {p.status}"
                 + (f" (collected {when})." if when else "."),
-                code="not_collectable", status=p.status,
+                code="not_collectable",
+                status=p.status,
             )
     _check_same_person(parcels)
     proxy = bool(request.proxy_name or request.proxy_phone)
@@ -188,10 +191,21 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
         now = clock.now()
         receipt_no = f"R{clock.local_day(now):%Y%m%d}-{change.seq:06d}"
         record = Pickup.create(
-            receipt_no=receipt_no, at=now, staff=actor.staff_id, counter=actor.counter,
-            id_type=id_type, id_masked=id_masked, id_hash=id_digest,
-            proxy_name=proxy_name, proxy_phone_masked=proxy_phone, due_fen=due, paid_fen=paid,
-            tendered_fen=tendered, change_fen=change_fen, method=method, signature_png=signature,
+            receipt_no=receipt_no,
+            at=now,
+            staff=actor.staff_id,
+            counter=actor.counter,
+            id_type=id_type,
+            id_masked=id_masked,
+            id_hash=id_digest,
+            proxy_name=proxy_name,
+            proxy_phone_masked=proxy_phone,
+            due_fen=due,
+            paid_fen=paid,
+            tendered_fen=tendered,
+            change_fen=change_fen,
+            method=method,
+            signature_png=signature,
         )
         updated = (
             Parcel.update(status=PICKED_UP, picked_up_at=now, left_at=now, pickup=record.id)
@@ -208,17 +222,34 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
             shelves.release_slot(p.slot_id, p.size)
             shelves.release_code(p.code_seq)
             if p.cod_fen:
-                ledger.book(actor, kind="cod", method=method or "cash", amount_fen=p.cod_fen,
-                            pickup_id=record.id, parcel_id=p.id)
+                ledger.book(
+                    actor,
+                    kind="cod",
+                    method=method or "cash",
+                    amount_fen=p.cod_fen,
+                    pickup_id=record.id,
+                    parcel_id=p.id,
+                )
             change.touch(p.id, receipt_no + (" proxy" if proxy else ""))
         change.entity_id = receipt_no
         change.before = [snapshot(p) | {"status": "ON_SHELF"} for p in parcels]
-        change.after = {"receipt_no": receipt_no, "parcels": [p.tracking for p in fresh],
-                        "due_fen": due, "method": method, "id_checked": bool(id_type),
-                        "proxy": proxy}
+        change.after = {
+            "receipt_no": receipt_no,
+            "parcels": [p.tracking for p in fresh],
+            "due_fen": due,
+            "method": method,
+            "id_checked": bool(id_type),
+            "proxy": proxy,
+        }
     return PickupResult(
-        parcels=[parcel_view(p, actor) for p in fresh], due_fen=due, paid_fen=paid,
-        change_fen=change_fen, receipt_no=receipt_no, method=method,
-        id_checked=id_type is not None, proxy_name=proxy_name, id_masked=id_masked,
+        parcels=[parcel_view(p, actor) for p in fresh],
+        due_fen=due,
+        paid_fen=paid,
+        change_fen=change_fen,
+        receipt_no=receipt_no,
+        method=method,
+        id_checked=id_type is not None,
+        proxy_name=proxy_name,
+        id_masked=id_masked,
         proxy_phone_masked=proxy_phone,
     )

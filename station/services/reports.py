@@ -142,15 +142,18 @@ def _overdue_at_end(day: date, end: datetime, left_after: int | None = None) -> 
         return Counter()
     latest = min(max(cutoffs.values()), end)
     still_here = _rows(
-        Parcel.select(Parcel.carrier, Parcel.received_at)
-        .where(Parcel.status.in_(ACTIVE_STATUSES), Parcel.received_at < latest)
+        Parcel.select(Parcel.carrier, Parcel.received_at).where(
+            Parcel.status.in_(ACTIVE_STATUSES), Parcel.received_at < latest
+        )
     )
     # Parcels that were here at the end of the day and have left since. Walk whichever index
     # range is narrower: "left after the day" for recent days, "received before the cutoff"
     # for days long ago. Wrapping the other column in COALESCE keeps SQLite's planner (which
     # has no statistics) from picking the wide range.
-    narrow_left = left_after is None or left_after <= _WIDE or (
-        left_after <= Parcel.select().where(Parcel.received_at < latest).count()
+    narrow_left = (
+        left_after is None
+        or left_after <= _WIDE
+        or (left_after <= Parcel.select().where(Parcel.received_at < latest).count())
     )
     if narrow_left:
         condition = (Parcel.left_at >= end) & (_unindexed(Parcel.received_at) < latest)
@@ -180,8 +183,9 @@ def figures(day: date) -> dict[str, Any]:
 
     received = 0
     rows = _rows(
-        Parcel.select(Parcel.carrier, Parcel.received_by)
-        .where(Parcel.received_at >= start, Parcel.received_at < end)
+        Parcel.select(Parcel.carrier, Parcel.received_by).where(
+            Parcel.received_at >= start, Parcel.received_at < end
+        )
     )
     for carrier, staff_id in rows:
         received += 1
@@ -193,8 +197,12 @@ def figures(day: date) -> dict[str, Any]:
     pickups: set[int] = set()
     rows = _rows(
         Parcel.select(
-            Parcel.carrier, Parcel.status, Parcel.received_at, Parcel.picked_up_at,
-            Parcel.pickup, Pickup.staff,
+            Parcel.carrier,
+            Parcel.status,
+            Parcel.received_at,
+            Parcel.picked_up_at,
+            Parcel.pickup,
+            Pickup.staff,
         )
         .join(Pickup, JOIN.LEFT_OUTER, on=(Parcel.pickup == Pickup.id))
         .where(Parcel.left_at >= start, Parcel.left_at < end)
@@ -280,15 +288,17 @@ def trend(actor: Actor, days: int = 30, end_day: date | None = None) -> list[Tre
 
     received = [0] * days
     for (received_at,) in _rows(
-        Parcel.select(Parcel.received_at)
-        .where(Parcel.received_at >= start, Parcel.received_at < end)
+        Parcel.select(Parcel.received_at).where(
+            Parcel.received_at >= start, Parcel.received_at < end
+        )
     ):
         received[bucket(received_at)] += 1
     collected, returned = [0] * days, [0] * days
     dwell: list[list[float]] = [[] for _ in range(days)]
     for status, left_at, received_at in _rows(
-        Parcel.select(Parcel.status, Parcel.left_at, Parcel.received_at)
-        .where(Parcel.left_at >= start, Parcel.left_at < end)
+        Parcel.select(Parcel.status, Parcel.left_at, Parcel.received_at).where(
+            Parcel.left_at >= start, Parcel.left_at < end
+        )
     ):
         i = bucket(left_at)
         if status == PICKED_UP:
@@ -304,7 +314,11 @@ def trend(actor: Actor, days: int = 30, end_day: date | None = None) -> list[Tre
         here = here - received[i] + collected[i] + returned[i]
     return [
         TrendPoint(
-            dates[i].isoformat(), received[i], collected[i], returned[i], occupancy[i],
+            dates[i].isoformat(),
+            received[i],
+            collected[i],
+            returned[i],
+            occupancy[i],
             dwell_stats(dwell[i])[0],
         )
         for i in range(days)
@@ -335,8 +349,17 @@ METHOD_LABELS = {
     "card": ("刷卡", "Card"),
 }
 SCALARS = (
-    "received", "collected", "returned", "on_shelf", "overdue", "pickups",
-    "avg_dwell_hours", "p90_dwell_hours", "tickets_opened", "tickets_closed", "day_closed",
+    "received",
+    "collected",
+    "returned",
+    "on_shelf",
+    "overdue",
+    "pickups",
+    "avg_dwell_hours",
+    "p90_dwell_hours",
+    "tickets_opened",
+    "tickets_closed",
+    "day_closed",
 )
 
 
@@ -393,8 +416,14 @@ def write_xlsx(report: DailyReport, path: Path | str) -> Path:
     bold = Font(bold=True)
     money = "#,##0.00"
 
-    def sheet(title: str, header: list[str], rows: list[list[Any]], widths: list[int],
-              formats: dict[int, str] | None = None, first: bool = False) -> None:
+    def sheet(
+        title: str,
+        header: list[str],
+        rows: list[list[Any]],
+        widths: list[int],
+        formats: dict[int, str] | None = None,
+        first: bool = False,
+    ) -> None:
         ws = wb.active if first else wb.create_sheet()
         assert ws is not None
         ws.title = title
@@ -425,14 +454,29 @@ def write_xlsx(report: DailyReport, path: Path | str) -> Path:
     ]
     total = report.collected_total_fen
     payments.append(["合计 Total", "", total, _yuan(total)])
-    sheet("Payments", ["方式 Method", "code", "分 Fen", "元 Yuan"], payments, [18, 10, 12, 14],
-          {4: money})
+    sheet(
+        "Payments",
+        ["方式 Method", "code", "分 Fen", "元 Yuan"],
+        payments,
+        [18, 10, 12, 14],
+        {4: money},
+    )
     carriers = [
         [code, c["received"], c["collected"], c["returned"], c["overdue"]]
         for code, c in report.by_carrier.items()
     ]
-    sheet("Carriers", ["快递 Carrier", _label("received"), _label("collected"),
-                       _label("returned"), _label("overdue")], carriers, [14, 14, 20, 14, 14])
+    sheet(
+        "Carriers",
+        [
+            "快递 Carrier",
+            _label("received"),
+            _label("collected"),
+            _label("returned"),
+            _label("overdue"),
+        ],
+        carriers,
+        [14, 14, 20, 14, 14],
+    )
     clerks = [[name, c["received"], c["collected"]] for name, c in report.by_clerk.items()]
     sheet("Clerks", ["店员 Clerk", _label("received"), _label("collected")], clerks, [20, 14, 20])
     wb.properties.title = f"Daily report {report.date}"
@@ -517,19 +561,26 @@ def write_pdf(report: DailyReport, path: Path | str) -> Path:
 
     summary = [[_label(k), fmt(k)] for k in SCALARS]
     table("概况 Summary", ["项目 Item", "数值 Value"], summary, [0, 120 * mm])
-    pay = [[" ".join(METHOD_LABELS.get(m, (m, m))), f"¥{_yuan(fen):,.2f}"]
-           for m, fen in report.collected_fen.items()]
+    pay = [
+        [" ".join(METHOD_LABELS.get(m, (m, m))), f"¥{_yuan(fen):,.2f}"]
+        for m, fen in report.collected_fen.items()
+    ]
     pay.append(["合计 Total", f"¥{_yuan(report.collected_total_fen):,.2f}"])
     table("收款 Money by method", ["方式 Method", "金额 Amount"], pay, [0, 120 * mm])
-    carriers = [[code, str(v["received"]), str(v["collected"]), str(v["returned"]),
-                 str(v["overdue"])] for code, v in report.by_carrier.items()]
-    table("按快递公司 By carrier", ["快递 Carrier", "入库 In", "出库 Out", "退回 Returned",
-                                    "滞留 Overdue"], carriers,
-          [0, 60 * mm, 90 * mm, 120 * mm, 150 * mm])
-    clerks = [[name, str(v["received"]), str(v["collected"])]
-              for name, v in report.by_clerk.items()]
-    table("按店员 By clerk", ["店员 Clerk", "入库 In", "出库 Out"], clerks,
-          [0, 90 * mm, 120 * mm])
+    carriers = [
+        [code, str(v["received"]), str(v["collected"]), str(v["returned"]), str(v["overdue"])]
+        for code, v in report.by_carrier.items()
+    ]
+    table(
+        "按快递公司 By carrier",
+        ["快递 Carrier", "入库 In", "出库 Out", "退回 Returned", "滞留 Overdue"],
+        carriers,
+        [0, 60 * mm, 90 * mm, 120 * mm, 150 * mm],
+    )
+    clerks = [
+        [name, str(v["received"]), str(v["collected"])] for name, v in report.by_clerk.items()
+    ]
+    table("按店员 By clerk", ["店员 Clerk", "入库 In", "出库 Out"], clerks, [0, 90 * mm, 120 * mm])
     c.showPage()
     c.save()
     return _write_atomic(Path(path), buf.getvalue())

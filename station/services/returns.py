@@ -36,8 +36,11 @@ def overdue(actor: Actor) -> list[ParcelView]:
         query = (
             Parcel.select(Parcel, Slot.label)
             .join(Slot, on=(Parcel.slot == Slot.id), join_type=JOIN.LEFT_OUTER)
-            .where(Parcel.status == ON_SHELF, Parcel.carrier == carrier.code,
-                   Parcel.received_at < start)
+            .where(
+                Parcel.status == ON_SHELF,
+                Parcel.carrier == carrier.code,
+                Parcel.received_at < start,
+            )
         )
         out.extend(parcel_view(p, actor, getattr(p.slot, "label", None)) for p in query)
     out.sort(key=lambda v: (-v.days_on_shelf, v.tracking))
@@ -52,10 +55,16 @@ def mark_for_return(actor: Actor, trackings: list[str]) -> list[ParcelView]:
         now = clock.now()
         for p in parcels:
             if p.status != ON_SHELF:
-                raise Conflict(f"{p.tracking} is {p.status}; only parcels on the shelf can be "
-                               "marked for return.", code="not_on_shelf")
-            n = Parcel.update(status=RETURN_PENDING, return_marked_at=now).where(
-                Parcel.id == p.id, Parcel.status == ON_SHELF).execute()
+                raise Conflict(
+                    f"{p.tracking} is {p.status}; only parcels on the shelf can be "
+                    "marked for return.",
+                    code="not_on_shelf",
+                )
+            n = (
+                Parcel.update(status=RETURN_PENDING, return_marked_at=now)
+                .where(Parcel.id == p.id, Parcel.status == ON_SHELF)
+                .execute()
+            )
             if n != 1:
                 raise Conflict(f"{p.tracking} changed at another counter; try again.")
             change.touch(p.id, "marked for return")
@@ -90,39 +99,63 @@ class HandoverResult:
         return data
 
 
-def handover(actor: Actor, carrier_code: str, courier_name: str = "",
-             trackings: list[str] | None = None) -> HandoverResult:
+def handover(
+    actor: Actor, carrier_code: str, courier_name: str = "", trackings: list[str] | None = None
+) -> HandoverResult:
     """Give the carrier's courier every parcel marked for return (or just the scanned ones;
     the rest stay on the shelf)."""
     carrier = carriers.get(carrier_code)
     courier_name = clean_text(courier_name, field="Courier name", max_len=40)
     with unit_of_work(actor, "parcel.handover", "handover") as change:
-        query = Parcel.select().where(Parcel.status == RETURN_PENDING, Parcel.carrier == carrier.code)
+        query = Parcel.select().where(
+            Parcel.status == RETURN_PENDING, Parcel.carrier == carrier.code
+        )
         if trackings is not None:
             wanted = {get_by_tracking(t).id for t in trackings}
             query = query.where(Parcel.id.in_(list(wanted) or [0]))
         parcels = list(query.order_by(Parcel.id))
         if not parcels:
-            raise NotFound(f"No {carrier.code} parcels are marked for return.", code="nothing_to_hand_over")
+            raise NotFound(
+                f"No {carrier.code} parcels are marked for return.", code="nothing_to_hand_over"
+            )
         now = clock.now()
         manifest_no = f"H{clock.local_day(now):%Y%m%d}-{change.seq:06d}"
-        record = Handover.create(manifest_no=manifest_no, carrier=carrier.code,
-                                 courier_name=courier_name, at=now, staff=actor.staff_id)
+        record = Handover.create(
+            manifest_no=manifest_no,
+            carrier=carrier.code,
+            courier_name=courier_name,
+            at=now,
+            staff=actor.staff_id,
+        )
         ids = [p.id for p in parcels]
-        n = Parcel.update(status=RETURNED, returned_at=now, left_at=now, handover=record.id).where(
-            Parcel.id.in_(ids), Parcel.status == RETURN_PENDING).execute()
+        n = (
+            Parcel.update(status=RETURNED, returned_at=now, left_at=now, handover=record.id)
+            .where(Parcel.id.in_(ids), Parcel.status == RETURN_PENDING)
+            .execute()
+        )
         if n != len(ids):
             raise Conflict("Another counter changed these parcels; start the hand-over again.")
-        labels = {s.id: s.label for s in Slot.select().where(Slot.id.in_([p.slot_id for p in parcels if p.slot_id] or [0]))}
+        labels = {
+            s.id: s.label
+            for s in Slot.select().where(
+                Slot.id.in_([p.slot_id for p in parcels if p.slot_id] or [0])
+            )
+        }
         for p in parcels:
             shelves.release_slot(p.slot_id, p.size)
             shelves.release_code(p.code_seq)
             change.touch(p.id, manifest_no)
         change.entity_id = manifest_no
-        change.after = {"manifest_no": manifest_no, "carrier": carrier.code,
-                        "parcels": [p.tracking for p in parcels], "courier": courier_name}
-    views = [parcel_view(p, actor, labels.get(p.slot_id))
-             for p in Parcel.select().where(Parcel.id.in_(ids)).order_by(Parcel.id)]
+        change.after = {
+            "manifest_no": manifest_no,
+            "carrier": carrier.code,
+            "parcels": [p.tracking for p in parcels],
+            "courier": courier_name,
+        }
+    views = [
+        parcel_view(p, actor, labels.get(p.slot_id))
+        for p in Parcel.select().where(Parcel.id.in_(ids)).order_by(Parcel.id)
+    ]
     pdf = _manifest_pdf(record, views)
     return HandoverResult(manifest_no, carrier.code, courier_name, clock.iso(now), views, pdf)
 
@@ -136,8 +169,11 @@ def _manifest_pdf(record: Handover, views: list[ParcelView]) -> str:
     try:
         pdf = str(paperwork.handover_pdf(record, views))
     except Exception as exc:  # noqa: BLE001 - any rendering/disk failure is reported, not fatal
-        print(f"The hand-over {record.manifest_no} is recorded, but its manifest PDF could not "
-              f"be written ({exc}). Reprint it from the hand-over list.", file=sys.stderr)
+        print(
+            f"The hand-over {record.manifest_no} is recorded, but its manifest PDF could not "
+            f"be written ({exc}). Reprint it from the hand-over list.",
+            file=sys.stderr,
+        )
         return ""
     Handover.update(pdf_path=pdf).where(Handover.id == record.id).execute()
     return pdf
@@ -166,7 +202,9 @@ def mark_missing(actor: Actor, tracking: str, note: str = "") -> ParcelView:
     with unit_of_work(actor, "parcel.missing", "parcel", tracking) as change:
         p = get_by_tracking(tracking)
         if p.status not in (ON_SHELF, RETURN_PENDING):
-            raise Conflict(f"{p.tracking} is {p.status}; only a parcel on the shelf can go missing.")
+            raise Conflict(
+                f"{p.tracking} is {p.status}; only a parcel on the shelf can go missing."
+            )
         Parcel.update(status=MISSING, missing_at=clock.now()).where(Parcel.id == p.id).execute()
         change.before, change.after = snapshot(p), {"status": MISSING, "note": note}
         change.touch(p.id, note or "missing")

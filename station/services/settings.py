@@ -8,8 +8,8 @@ import time
 from typing import Any
 
 from station.audit import Actor, unit_of_work
-from station.errors import InvalidInput
 from station.db import run_sql
+from station.errors import InvalidInput
 from station.models import Setting, database_proxy
 
 DEFAULTS: dict[str, Any] = {

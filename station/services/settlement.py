@@ -106,16 +106,18 @@ def settle(actor: Actor, carrier_code: str, date_from: date, date_to: date) -> S
 
     parcels = [0] * n_days
     for (received_at,) in _rows(
-        Parcel.select(Parcel.received_at)
-        .where(Parcel.received_at >= start, Parcel.received_at < end, _carrier_is(carrier.code))
+        Parcel.select(Parcel.received_at).where(
+            Parcel.received_at >= start, Parcel.received_at < end, _carrier_is(carrier.code)
+        )
     ):
         parcels[bucket(received_at)] += 1
     returns = [0] * n_days
     # A return leaves the station when it is handed back: left_at == returned_at (indexed).
     for (returned_at,) in _rows(
-        Parcel.select(Parcel.returned_at)
-        .where(
-            Parcel.left_at >= start, Parcel.left_at < end, Parcel.returned_at.is_null(False),
+        Parcel.select(Parcel.returned_at).where(
+            Parcel.left_at >= start,
+            Parcel.left_at < end,
+            Parcel.returned_at.is_null(False),
             _carrier_is(carrier.code),
         )
     ):
@@ -162,17 +164,36 @@ def write_statement_xlsx(result: SettlementResult, path: Path | str) -> Path:
     ws = wb.active
     assert ws is not None
     ws.title = "Days"
-    header = ["日期 Date", "入库件数 Parcels", "退回件数 Returns", "入库费 Parcel fees (¥)",
-              "退回费 Return fees (¥)", "应付 Owed (¥)"]
+    header = [
+        "日期 Date",
+        "入库件数 Parcels",
+        "退回件数 Returns",
+        "入库费 Parcel fees (¥)",
+        "退回费 Return fees (¥)",
+        "应付 Owed (¥)",
+    ]
     ws.append(header)
     for d in result.days:
-        ws.append([
-            date.fromisoformat(d.date), d.parcels, d.returns,
-            _yuan(d.parcels * result.fee_per_parcel_fen),
-            _yuan(d.returns * result.fee_per_return_fen), _yuan(d.owed_fen),
-        ])
-    ws.append(["合计 Total", result.parcels, result.returns, _yuan(result.parcels_fen),
-               _yuan(result.returns_fen), _yuan(result.owed_fen)])
+        ws.append(
+            [
+                date.fromisoformat(d.date),
+                d.parcels,
+                d.returns,
+                _yuan(d.parcels * result.fee_per_parcel_fen),
+                _yuan(d.returns * result.fee_per_return_fen),
+                _yuan(d.owed_fen),
+            ]
+        )
+    ws.append(
+        [
+            "合计 Total",
+            result.parcels,
+            result.returns,
+            _yuan(result.parcels_fen),
+            _yuan(result.returns_fen),
+            _yuan(result.owed_fen),
+        ]
+    )
     for cell in ws[1] + ws[ws.max_row]:
         cell.font = bold
     for row in ws.iter_rows(min_row=2):

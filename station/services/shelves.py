@@ -88,7 +88,9 @@ def add_shelf(actor: Actor, name: str, layers: int, capacity: dict[str, int]) ->
         shelf = Shelf.create(name=name, position=position)
         for layer in range(1, layers + 1):
             Slot.create(
-                shelf=shelf, layer=layer, label=f"{name}-{layer}",
+                shelf=shelf,
+                layer=layer,
+                label=f"{name}-{layer}",
                 **{CAP[s]: capacity[s] for s in SIZES},
             )
         change.after = {"name": name, "layers": layers, "capacity": capacity}
@@ -148,9 +150,11 @@ def remove_shelf(actor: Actor, name: str) -> None:
         if shelf is None:
             raise NotFound(f"There is no shelf '{name}'.")
         slot_ids = [s.id for s in Slot.select(Slot.id).where(Slot.shelf == shelf)]
-        held = Parcel.select().where(
-            Parcel.slot.in_(slot_ids), Parcel.status.in_(ACTIVE_STATUSES)
-        ).count()
+        held = (
+            Parcel.select()
+            .where(Parcel.slot.in_(slot_ids), Parcel.status.in_(ACTIVE_STATUSES))
+            .count()
+        )
         if held:
             raise Conflict(f"Shelf {shelf.name} still holds {held} parcels: move them first.")
         # Collected parcels keep their history; they only lose the link to the removed slot.

@@ -48,9 +48,7 @@ def check_pin(pin: str, stored: str) -> bool:
         return False
     if scheme != "scrypt":
         return False
-    got = hashlib.scrypt(
-        pin.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p)
-    )
+    got = hashlib.scrypt(pin.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p))
     return hmac.compare_digest(got, base64.b64decode(digest))
 
 
@@ -62,9 +60,7 @@ def _validate_pin(pin: str) -> str:
 
 
 def _view(staff: Staff) -> StaffView:
-    return StaffView(
-        staff.id, staff.name, staff.role, staff.active, clock.iso(staff.locked_until)
-    )
+    return StaffView(staff.id, staff.name, staff.role, staff.active, clock.iso(staff.locked_until))
 
 
 def add_staff(actor: Actor, name: str, role: str, pin: str) -> StaffView:

@@ -12,15 +12,18 @@ from station.models import Carrier, Parcel, Staff, database_proxy
 from station.services import carriers, settings, staff
 
 
-def init_station(owner: str | None = None, pin: str | None = None,
-                 station_name: str | None = None) -> dict[str, Any]:
+def init_station(
+    owner: str | None = None, pin: str | None = None, station_name: str | None = None
+) -> dict[str, Any]:
     """Idempotent: seeds what is missing, never overwrites what an owner set."""
     with unit_of_work(SYSTEM, "station.init", "station") as change:
         added = carriers.seed_carriers()
         settings.id_hash_key()
         if station_name:
-            settings.put_raw("station_name", clean_text(station_name, field="Station name",
-                                                         max_len=80, required=True))
+            settings.put_raw(
+                "station_name",
+                clean_text(station_name, field="Station name", max_len=80, required=True),
+            )
         change.after = {"carriers_added": added, "station_name": station_name}
     if owner and pin and Staff.get_or_none(Staff.name == owner) is None:
         staff.add_staff(SYSTEM, owner, "owner", pin)

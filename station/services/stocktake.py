@@ -1,6 +1,7 @@
 """Stocktake (盘点): reconcile what was scanned on the shelves with what should be there.
 
-The scan list is tracking numbers, one a line. A slot marker line such as ``@A-2`` says that
+The scan list is tracking numbers (or the pickup codes from the stickers' QR codes), one a
+line. A slot marker line such as ``@A-2`` says that
 the scans after it were found in slot A-2 (``@`` alone: slot unknown again), so a parcel in
 the wrong slot is detected and its slot corrected. Expected parcels that were not scanned are
 marked MISSING (they keep slot and code, so finding them later is one scan); MISSING parcels
@@ -16,6 +17,8 @@ from typing import Any
 from station import clock
 from station.audit import Actor, unit_of_work
 from station.domain.carriers import normalize_tracking
+from station.domain.codes import parse_pickup_code
+from station.domain.text import normalize_scan
 from station.errors import InvalidInput, NotFound, StationError
 from station.models import (
     ACTIVE_STATUSES,
@@ -69,25 +72,30 @@ class StocktakeResult:
 
 
 @dataclass(frozen=True)
-class _Scan:
-    tracking: str
-    slot: str | None  # from the last marker line
+class Scan:
+    """One scanned line: a tracking number and/or a pickup code (the sticker's QR), and the
+    slot of the last marker line before it."""
+
+    text: str
+    tracking: str | None
+    code_seq: int | None
+    slot: str | None
 
 
-def parse_scans(lines: list[str]) -> tuple[list[_Scan], list[str]]:
-    """→ (valid scans, once each; lines that are not tracking numbers).
+def parse_scans(lines: list[str]) -> list[Scan]:
+    """The scanned lines (not markers, not blank), once each, in the order first seen.
 
     Raises InvalidInput for a marker naming no slot, before anything is changed."""
     labels = {label for (label,) in _rows(Slot.select(Slot.label))}
-    scans: dict[str, _Scan] = {}
-    invalid: list[str] = []
+    scans: dict[str, Scan] = {}
     slot: str | None = None
     for raw in lines:
-        line = (raw or "").strip()
+        line = (raw or "").replace("\ufeff", "").strip()
         if not line:
             continue
-        if line.startswith(("@", "＠")):
-            label = line[1:].strip().upper().replace(" ", "")
+        scanned = normalize_scan(line)  # full-width ＠Ａ－２ from a scanner in a Chinese IME
+        if scanned.startswith("@"):
+            label = scanned[1:]
             if label and label not in labels:
                 raise InvalidInput(
                     f"The marker line '{line}' names no slot. Slots are named like @A-2; "
@@ -97,17 +105,16 @@ def parse_scans(lines: list[str]) -> tuple[list[_Scan], list[str]]:
             slot = label or None
             continue
         try:
-            tracking = normalize_tracking(line)
+            tracking: str | None = normalize_tracking(line)
         except StationError:
-            if line not in invalid:
-                invalid.append(line)
-            continue
-        # Listed in the order first seen; the last place it was seen wins (a re-scan after
-        # moving it by hand).
-        scans[tracking] = _Scan(tracking, slot)
-    if len(scans) + len(invalid) > MAX_SCANS:
+            tracking = None
+        code = parse_pickup_code(line)
+        key = tracking or scanned
+        # A re-scan keeps its place in the list; the last place it was seen wins.
+        scans[key] = Scan(line, tracking, code[2] if code else None, slot)
+    if len(scans) > MAX_SCANS:
         raise InvalidInput(f"At most {MAX_SCANS} scans at a time: split the stocktake by shelf.")
-    return list(scans.values()), invalid
+    return list(scans.values())
 
 
 def _shelf(name: str | None) -> Shelf | None:
@@ -130,25 +137,62 @@ def _active_by_tracking(trackings: list[str]) -> dict[str, Parcel]:
     return found
 
 
-def reconcile(actor: Actor, scans: list[str], shelf: str | None = None,
-              apply: bool = True) -> StocktakeResult:
+def _active_by_code(seqs: list[int]) -> dict[int, Parcel]:
+    found: dict[int, Parcel] = {}
+    for i in range(0, len(seqs), _CHUNK):
+        query = Parcel.select().where(
+            Parcel.code_seq.in_(seqs[i : i + _CHUNK]), Parcel.status.in_(ACTIVE_STATUSES)
+        )
+        found.update((p.code_seq, p) for p in query)
+    return found
+
+
+def _resolve(scans: list[Scan]) -> tuple[dict[str, str | None], dict[str, Parcel], list[str]]:
+    """→ (tracking → slot found in, for parcels at the station; those parcels; what was
+    scanned but is not at the station). A tracking number wins over a pickup code when a
+    line reads as both."""
+    by_tracking = _active_by_tracking([s.tracking for s in scans if s.tracking])
+    by_code = _active_by_code(
+        [s.code_seq for s in scans if s.code_seq is not None and s.tracking not in by_tracking]
+    )
+    seen: dict[str, str | None] = {}
+    parcels: dict[str, Parcel] = {}
+    unknown: list[str] = []
+    for scan in scans:
+        parcel = by_tracking.get(scan.tracking or "") or (
+            by_code.get(scan.code_seq) if scan.code_seq is not None else None
+        )
+        if parcel is None:
+            label = scan.text if scan.code_seq is not None else (scan.tracking or scan.text)
+            if label not in unknown:
+                unknown.append(label)
+            continue
+        seen[parcel.tracking] = scan.slot
+        parcels[parcel.tracking] = parcel
+    return seen, parcels, unknown
+
+
+def reconcile(
+    actor: Actor, scans: list[str], shelf: str | None = None, apply: bool = True
+) -> StocktakeResult:
     """Reconcile the scanned lines against the parcels expected on `shelf` (or everywhere).
 
     With apply=False nothing is written (a preview for the screen); otherwise misplaced
     parcels move to the slot they were found in, missing ones are marked MISSING and scanned
     MISSING ones are found again, all in one audit event "stocktake.reconcile"."""
-    parsed, invalid = parse_scans(list(scans))
+    parsed = parse_scans(list(scans))
     target = _shelf(shelf)
     if not apply:
-        return _reconcile(actor, parsed, invalid, target, None)
+        return _reconcile(actor, parsed, target, None)
     with unit_of_work(
         actor, "stocktake.reconcile", "stocktake", target.name if target else "*"
     ) as change:
-        return _reconcile(actor, parsed, invalid, target, change)
+        return _reconcile(actor, parsed, target, change)
 
 
-def _reconcile(actor: Actor, parsed: list[_Scan], invalid: list[str], target: Shelf | None,
-               change: Any) -> StocktakeResult:
+def _reconcile(
+    actor: Actor, parsed: list[Scan], target: Shelf | None, change: Any
+) -> StocktakeResult:
     slots = {sid: label for sid, label in _rows(Slot.select(Slot.id, Slot.label))}
     slot_ids = {label: sid for sid, label in slots.items()}
     expected_q = Parcel.select().where(Parcel.status.in_(EXPECTED_STATUSES))
@@ -157,34 +201,34 @@ def _reconcile(actor: Actor, parsed: list[_Scan], invalid: list[str], target: Sh
             Parcel.slot.in_(Slot.select(Slot.id).where(Slot.shelf == target.id))
         )
     expected = {p.tracking: p for p in expected_q}
-    if expected and not parsed and not invalid:
-        # An empty list would mark the whole shelf missing: far more likely a wrong file.
+    if expected and not any(s.tracking or s.code_seq is not None for s in parsed):
+        # A list without one tracking number would mark the whole shelf missing: far more
+        # likely an empty or wrong file.
         raise InvalidInput(
             "Nothing was scanned. Scan the parcels on the shelf (one tracking number a line); "
             "nothing was changed."
         )
-    scanned = _active_by_tracking([s.tracking for s in parsed])
+    seen, scanned, unknown = _resolve(parsed)
 
-    found = sum(1 for s in parsed if s.tracking in expected)
+    found = sum(1 for t in seen if t in expected)
     missing = sorted(t for t in expected if t not in scanned)
-    unknown = invalid + [s.tracking for s in parsed if s.tracking not in scanned]
     misplaced: list[Misplaced] = []
     recovered: list[str] = []
     moves: list[tuple[Parcel, int]] = []
-    for scan in parsed:
-        parcel = scanned.get(scan.tracking)
-        if parcel is None:
-            continue
+    for tracking, slot in seen.items():
+        parcel = scanned[tracking]
         if parcel.status == MISSING:
             recovered.append(parcel.tracking)
         here = slots.get(parcel.slot_id) if parcel.slot_id else None
-        on_other_shelf = target is not None and parcel.tracking not in expected and (
-            parcel.status != MISSING or _shelf_of(here) != target.name
+        on_other_shelf = (
+            target is not None
+            and parcel.tracking not in expected
+            and (parcel.status != MISSING or _shelf_of(here) != target.name)
         )
-        if scan.slot is not None and scan.slot != here:
-            misplaced.append(Misplaced(parcel.tracking, here, scan.slot, change is not None))
-            moves.append((parcel, slot_ids[scan.slot]))
-        elif scan.slot is None and on_other_shelf:
+        if slot is not None and slot != here:
+            misplaced.append(Misplaced(parcel.tracking, here, slot, change is not None))
+            moves.append((parcel, slot_ids[slot]))
+        elif slot is None and on_other_shelf:
             # Found on this shelf, slot not marked: the clerk has to put it back by hand.
             misplaced.append(Misplaced(parcel.tracking, here, None, False))
 
@@ -192,8 +236,11 @@ def _reconcile(actor: Actor, parsed: list[_Scan], invalid: list[str], target: Sh
         _apply(actor, change, expected, missing, recovered, moves, scanned, slots)
         change.after = {
             "shelf": target.name if target else None,
-            "expected": len(expected), "found": found, "missing": missing,
-            "misplaced": [m.to_json() for m in misplaced], "unknown": unknown,
+            "expected": len(expected),
+            "found": found,
+            "missing": missing,
+            "misplaced": [m.to_json() for m in misplaced],
+            "unknown": unknown,
             "recovered": recovered,
         }
     return StocktakeResult(
@@ -204,7 +251,7 @@ def _reconcile(actor: Actor, parsed: list[_Scan], invalid: list[str], target: Sh
         misplaced=misplaced,
         unknown=unknown,
         recovered=recovered,
-        scanned=len(parsed) + len(invalid),
+        scanned=len(parsed),
         applied=change is not None,
         at=clock.iso(clock.now()),
     )
@@ -214,15 +261,24 @@ def _shelf_of(label: str | None) -> str | None:
     return label.rsplit("-", 1)[0] if label else None
 
 
-def _apply(actor: Actor, change: Any, expected: dict[str, Parcel], missing: list[str],
-           recovered: list[str], moves: list[tuple[Parcel, int]], scanned: dict[str, Parcel],
-           slots: dict[int, str]) -> None:
+def _apply(
+    actor: Actor,
+    change: Any,
+    expected: dict[str, Parcel],
+    missing: list[str],
+    recovered: list[str],
+    moves: list[tuple[Parcel, int]],
+    scanned: dict[str, Parcel],
+    slots: dict[int, str],
+) -> None:
     now = clock.now()
     for tracking in missing:
         parcel = expected[tracking]
-        n = Parcel.update(status=MISSING, missing_at=now).where(
-            Parcel.id == parcel.id, Parcel.status.in_(EXPECTED_STATUSES)
-        ).execute()
+        n = (
+            Parcel.update(status=MISSING, missing_at=now)
+            .where(Parcel.id == parcel.id, Parcel.status.in_(EXPECTED_STATUSES))
+            .execute()
+        )
         if n == 1:
             change.touch(parcel.id, "stocktake: missing")
     for tracking in recovered:

@@ -29,7 +29,11 @@ from station.services.parcels import get_by_tracking
 
 KINDS = ("damaged", "missing", "refused", "wrong_address", "delay", "complaint", "lost")
 OPEN, ACKNOWLEDGED, IN_PROGRESS, WAITING, RESOLVED = (
-    "open", "acknowledged", "in_progress", "waiting", "resolved",
+    "open",
+    "acknowledged",
+    "in_progress",
+    "waiting",
+    "resolved",
 )
 STATUSES = (OPEN, ACKNOWLEDGED, IN_PROGRESS, WAITING, RESOLVED)
 OUTCOMES = ("reached", "no_answer", "callback", "satisfied", "unsatisfied")
@@ -95,8 +99,9 @@ def _mask_contact(contact: str, actor: Actor) -> str:
     return _MOBILE.sub(lambda m: mask_full(m.group(0)), contact)
 
 
-def _view(ticket: Ticket, actor: Actor, tracking: str | None = None,
-          opened_by: str | None = None) -> TicketView:
+def _view(
+    ticket: Ticket, actor: Actor, tracking: str | None = None, opened_by: str | None = None
+) -> TicketView:
     note, log = _split(ticket.note)
     if tracking is None and ticket.parcel_id is not None:
         tracking = Parcel.get_by_id(ticket.parcel_id).tracking
@@ -166,8 +171,14 @@ def answer_due_for(kind: str, opened: Any) -> Any:
 # -- services ---------------------------------------------------------------------------------
 
 
-def open_ticket(actor: Actor, kind: str, note: str, tracking: str | None = None,
-                contact: str = "", claim_fen: int = 0) -> TicketView:
+def open_ticket(
+    actor: Actor,
+    kind: str,
+    note: str,
+    tracking: str | None = None,
+    contact: str = "",
+    claim_fen: int = 0,
+) -> TicketView:
     if kind not in KINDS:
         raise InvalidInput(f"Ticket kind must be one of: {', '.join(KINDS)}.", kind=kind)
     note = _note(note)
@@ -177,9 +188,16 @@ def open_ticket(actor: Actor, kind: str, note: str, tracking: str | None = None,
         parcel = get_by_tracking(tracking) if tracking else None
         now = clock.now()
         ticket = Ticket.create(
-            parcel=parcel.id if parcel else None, kind=kind, status=OPEN, note=note,
-            contact=contact, claim_fen=claim_fen, opened_at=now, opened_by=actor.staff_id,
-            ack_due=now + timedelta(minutes=ACK_MINUTES), answer_due=answer_due_for(kind, now),
+            parcel=parcel.id if parcel else None,
+            kind=kind,
+            status=OPEN,
+            note=note,
+            contact=contact,
+            claim_fen=claim_fen,
+            opened_at=now,
+            opened_by=actor.staff_id,
+            ack_due=now + timedelta(minutes=ACK_MINUTES),
+            answer_due=answer_due_for(kind, now),
         )
         change.entity_id = str(ticket.id)
         change.after = _snapshot(ticket) | {"tracking": parcel.tracking if parcel else None}
@@ -250,7 +268,9 @@ def resolve(actor: Actor, ticket_id: int, note: str) -> TicketView:
             actor.require_owner("resolve a ticket with a claim")
         change.before = _snapshot(ticket)
         Ticket.update(
-            status=RESOLVED, resolved_at=clock.now(), resolution=note,
+            status=RESOLVED,
+            resolved_at=clock.now(),
+            resolution=note,
             note=_append(ticket, actor, "resolved", text=note),
         ).where(Ticket.id == ticket.id).execute()
         change.after = {"status": RESOLVED, "resolution": note}
@@ -302,4 +322,3 @@ def require_kind(kind: str) -> str:
     if kind not in KINDS:
         raise InvalidInput(f"Ticket kind must be one of: {', '.join(KINDS)}.", kind=kind)
     return kind
-

@@ -39,6 +39,8 @@ def _drop_all() -> None:
     admin.autocommit = True
     with admin.cursor() as cur:
         for name in _created:
-            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+            cur.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
+            )
             cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
     admin.close()

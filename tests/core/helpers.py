@@ -19,7 +19,9 @@ def phone(n: int) -> str:
     return f"1380013{n:04d}"
 
 
-def take_in(actor: Actor, number: str | None = None, *, person: int = 1, name: str = "张三",
-            **extra: object) -> ParcelView:
-    return intake(actor, IntakeRequest(tracking=number or tracking(), phone=phone(person),
-                                       name=name, **extra))  # type: ignore[arg-type]
+def take_in(
+    actor: Actor, number: str | None = None, *, person: int = 1, name: str = "张三", **extra: object
+) -> ParcelView:
+    return intake(
+        actor, IntakeRequest(tracking=number or tracking(), phone=phone(person), name=name, **extra)
+    )  # type: ignore[arg-type]

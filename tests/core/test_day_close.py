@@ -203,8 +203,11 @@ def _check_invariants(snapshots: dict[date, dict[str, int]]) -> None:
         assert all(str(e.day) > day.isoformat() for e in later)
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(ops=operations)
 def test_ledger_invariants(owner: Actor, clerk: Actor, ops: list[tuple[str, str, int]]) -> None:
     """Whatever happens, every day's total is the sum of its entries (and what the report and
@@ -223,7 +226,8 @@ def test_ledger_invariants(owner: Actor, clerk: Actor, ops: list[tuple[str, str,
                 sell(clerk, n, arg, person=n % 50)
             elif op == "reverse":
                 candidates = [
-                    e.id for e in LedgerEntry.select().where(LedgerEntry.kind != "reversal")
+                    e.id
+                    for e in LedgerEntry.select().where(LedgerEntry.kind != "reversal")
                     if LedgerEntry.get_or_none(LedgerEntry.reverses == e.id) is None
                 ]
                 if candidates:

@@ -47,10 +47,12 @@ def test_damaged_file_gives_clear_message(tmp_path: Path) -> None:
     assert bad.read_bytes().startswith(b"this is not")  # nothing was overwritten
 
 
-def test_locked_database_gives_clear_message(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from station.services.station import init_station as init
-    from station.services import shelves
+def test_locked_database_gives_clear_message(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from station.audit import SYSTEM
+    from station.services import shelves
+    from station.services.station import init_station as init
 
     station_db.open_database(sqlite_url)
     init()

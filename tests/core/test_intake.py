@@ -4,7 +4,7 @@ import pytest
 
 from station import clock
 from station.audit import Actor
-from station.errors import Conflict, Duplicate, InvalidInput, NotAllowed
+from station.errors import Conflict, Duplicate, InvalidInput, NotAllowed, NotFound
 from station.models import ON_SHELF, CodeReservation, Parcel, Recipient, Slot
 from station.services import intake, manifests, settings, shelves
 from station.services.intake import IntakeRequest
@@ -72,8 +72,11 @@ def test_capacity_is_never_exceeded(clerk: Actor) -> None:
 
 def test_manifest_fills_recipient(clerk: Actor, owner: Actor, tmp_path) -> None:
     csv = tmp_path / "m.csv"
-    csv.write_text("tracking,name,phone,cod\n73100000000001,李四,13900001111,12.50\n"
-                   "73100000000002,王五,139****2222,\n", encoding="utf-8")
+    csv.write_text(
+        "tracking,name,phone,cod\n73100000000001,李四,13900001111,12.50\n"
+        "73100000000002,王五,139****2222,\n",
+        encoding="utf-8",
+    )
     result = manifests.import_manifest(owner, csv, "ZTO")
     assert (result.rows, result.loaded, result.rejected) == (2, 2, [])
     view = intake.intake(clerk, IntakeRequest(tracking="73100000000001"))
@@ -86,8 +89,10 @@ def test_manifest_fills_recipient(clerk: Actor, owner: Actor, tmp_path) -> None:
 
 def test_manifest_gbk_and_rejects(owner: Actor, tmp_path) -> None:
     csv = tmp_path / "gbk.csv"
-    csv.write_bytes("tracking,name,phone\n73100000000003,赵六,13900003333\nBAD#,x,1\n"
-                    "73100000000004,钱七,12345\n".encode("gbk"))
+    csv.write_bytes(
+        "tracking,name,phone\n73100000000003,赵六,13900003333\nBAD#,x,1\n"
+        "73100000000004,钱七,12345\n".encode("gbk")
+    )
     result = manifests.import_manifest(owner, csv, "ZTO")
     assert result.rows == 3 and result.loaded == 1
     assert [r["line"] for r in result.rejected] == [3, 4]
@@ -161,5 +166,5 @@ def test_chosen_slot_and_precheck(clerk: Actor) -> None:
     assert check.on_shelf is not None and check.on_shelf.slot == "B-2"
     fresh = intake.precheck(clerk, "SF9999999999999")
     assert fresh.on_shelf is None and fresh.carrier_guess[0] == "SF"
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         shelves.slot_by_label("Q-9")

@@ -64,12 +64,28 @@ def test_cod_needs_id_and_payment_and_gives_change(clerk: Actor) -> None:
         pickup(clerk, PickupRequest(refs=(view.pickup_code,), method="cash", tendered_fen=2000))
     assert info.value.code == "id_required"
     with pytest.raises(InvalidInput) as info:
-        pickup(clerk, PickupRequest(refs=(view.pickup_code,), id_type="resident_id",
-                                    id_number=VALID_ID, method="cash", tendered_fen=1000))
+        pickup(
+            clerk,
+            PickupRequest(
+                refs=(view.pickup_code,),
+                id_type="resident_id",
+                id_number=VALID_ID,
+                method="cash",
+                tendered_fen=1000,
+            ),
+        )
     assert info.value.code == "insufficient_cash"
-    result = pickup(clerk, PickupRequest(refs=(view.pickup_code,), id_type="resident_id",
-                                         id_number=VALID_ID, id_name="张三", method="cash",
-                                         tendered_fen=2000))
+    result = pickup(
+        clerk,
+        PickupRequest(
+            refs=(view.pickup_code,),
+            id_type="resident_id",
+            id_number=VALID_ID,
+            id_name="张三",
+            method="cash",
+            tendered_fen=2000,
+        ),
+    )
     assert (result.due_fen, result.paid_fen, result.change_fen) == (1250, 1250, 750)
     assert result.id_masked == "110***********002X"
     record = Pickup.get(Pickup.receipt_no == result.receipt_no)
@@ -78,35 +94,62 @@ def test_cod_needs_id_and_payment_and_gives_change(clerk: Actor) -> None:
     assert [(e.kind, e.method, e.amount_fen) for e in entries] == [("cod", "cash", 1250)]
 
 
-def test_wrong_id_checksum_and_name_mismatch_are_counted_and_limited(clerk: Actor, owner: Actor) -> None:
+def test_wrong_id_checksum_and_name_mismatch_are_counted_and_limited(
+    clerk: Actor, owner: Actor
+) -> None:
     view = take_in(clerk, cod_fen=500)
     with pytest.raises(InvalidInput) as info:
-        pickup(clerk, PickupRequest(refs=(view.pickup_code,), id_number="110105194912310021",
-                                    method="wechat"))
+        pickup(
+            clerk,
+            PickupRequest(
+                refs=(view.pickup_code,), id_number="110105194912310021", method="wechat"
+            ),
+        )
     assert info.value.code == "id_mismatch"
     for _ in range(2):
         with pytest.raises(NotAllowed) as info:
-            pickup(clerk, PickupRequest(refs=(view.pickup_code,), id_number=VALID_ID,
-                                        id_name="王五", method="wechat"))
+            pickup(
+                clerk,
+                PickupRequest(
+                    refs=(view.pickup_code,), id_number=VALID_ID, id_name="王五", method="wechat"
+                ),
+            )
         assert info.value.code == "id_mismatch"
     assert Parcel.get_by_id(view.id).id_failures == 3
     with pytest.raises(NotAllowed) as info:  # limit reached: the clerk is stopped
-        pickup(clerk, PickupRequest(refs=(view.pickup_code,), id_number=VALID_ID,
-                                    id_name="张三", method="wechat"))
+        pickup(
+            clerk,
+            PickupRequest(
+                refs=(view.pickup_code,), id_number=VALID_ID, id_name="张三", method="wechat"
+            ),
+        )
     assert info.value.code == "id_locked"
-    result = pickup(owner, PickupRequest(refs=(view.pickup_code,), id_number=VALID_ID,
-                                         id_name="张三", method="wechat"))
+    result = pickup(
+        owner,
+        PickupRequest(
+            refs=(view.pickup_code,), id_number=VALID_ID, id_name="张三", method="wechat"
+        ),
+    )
     assert result.paid_fen == 500 and result.change_fen == 0
 
 
 def test_proxy_pickup_needs_proxy_id(clerk: Actor) -> None:
     view = take_in(clerk)
     with pytest.raises(NotAllowed):
-        pickup(clerk, PickupRequest(refs=(view.pickup_code,), proxy_name="李雷",
-                                    proxy_phone="13700001111"))
-    result = pickup(clerk, PickupRequest(refs=(view.pickup_code,), proxy_name="李雷",
-                                         proxy_phone="13700001111", id_number=VALID_ID,
-                                         id_name="李雷"))
+        pickup(
+            clerk,
+            PickupRequest(refs=(view.pickup_code,), proxy_name="李雷", proxy_phone="13700001111"),
+        )
+    result = pickup(
+        clerk,
+        PickupRequest(
+            refs=(view.pickup_code,),
+            proxy_name="李雷",
+            proxy_phone="13700001111",
+            id_number=VALID_ID,
+            id_name="李雷",
+        ),
+    )
     assert result.proxy_name == "李雷" and result.proxy_phone_masked == "137****1111"
 
 
@@ -124,8 +167,14 @@ def test_clerk_cannot_change_policy(clerk: Actor) -> None:
 
 def test_find_variants(clerk: Actor, owner: Actor) -> None:
     view = take_in(clerk, "SF5555555555555", person=42, name="韩梅梅")
-    for query in ("SF5555555555555", "sf5555555555555", view.pickup_code, "0042",
-                  "13800130042", "韩梅梅"):
+    for query in (
+        "SF5555555555555",
+        "sf5555555555555",
+        view.pickup_code,
+        "0042",
+        "13800130042",
+        "韩梅梅",
+    ):
         found = parcels.find(clerk, query)
         assert [v.tracking for v in found] == ["SF5555555555555"], query
     assert parcels.find(clerk, "13800130042")[0].recipient_phone == "138****0042"

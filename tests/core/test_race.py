@@ -29,8 +29,10 @@ def test_two_counters_never_hand_out_one_parcel_twice(db_url: str, owner: Actor)
     results = ctx.Queue()
     from . import race_worker
 
-    procs = [ctx.Process(target=race_worker.run, args=(db_url, codes, barrier, results, f"c{i}"))
-             for i in range(2)]
+    procs = [
+        ctx.Process(target=race_worker.run, args=(db_url, codes, barrier, results, f"c{i}"))
+        for i in range(2)
+    ]
     for p in procs:
         p.start()
     outcomes = [results.get(timeout=300) for _ in procs]
@@ -41,7 +43,11 @@ def test_two_counters_never_hand_out_one_parcel_twice(db_url: str, owner: Actor)
     assert sorted(wins) == sorted(codes)  # every parcel handed out exactly once
     refused = sum(sum(r.values()) for _, _, r in outcomes)
     assert refused == ROUNDS
-    assert set().union(*(r.keys() for _, _, r in outcomes)) <= {"not_found", "already_collected", "not_collectable"}
+    assert set().union(*(r.keys() for _, _, r in outcomes)) <= {
+        "not_found",
+        "already_collected",
+        "not_collectable",
+    }
     station_db.open_database(db_url)
     assert Parcel.select().where(Parcel.status == PICKED_UP).count() == ROUNDS
     assert Pickup.select().count() == ROUNDS

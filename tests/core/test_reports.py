@@ -75,10 +75,17 @@ def build_history(owner: Actor, clerk: Actor, seed: int, steps: int = 160) -> da
             if roll < 0.40 and len(active) < 45:
                 serial += 1
                 cod = rng.choice([0, 0, 0, rng.randint(1, 9000)])
-                intake(actor, IntakeRequest(
-                    tracking=f"RP{seed % 1000:03d}{serial:010d}", phone=f"1390000{serial:04d}",
-                    name=f"客户{serial}", carrier=rng.choice(CARRIERS), size="S", cod_fen=cod,
-                ))
+                intake(
+                    actor,
+                    IntakeRequest(
+                        tracking=f"RP{seed % 1000:03d}{serial:010d}",
+                        phone=f"1390000{serial:04d}",
+                        name=f"客户{serial}",
+                        carrier=rng.choice(CARRIERS),
+                        size="S",
+                        cod_fen=cod,
+                    ),
+                )
             elif roll < 0.70 and collectable:
                 parcel = rng.choice(collectable)
                 method = rng.choice(ledger.METHODS) if parcel.cod_fen else None
@@ -245,10 +252,19 @@ def test_report_totals_match_the_ledger_and_trend(owner: Actor, clerk: Actor) ->
         for point in points:
             day = date.fromisoformat(point.date)
             figures = reports.figures(day)
-            assert (point.received, point.collected, point.returned, point.on_shelf,
-                    point.avg_dwell_hours) == (
-                figures["received"], figures["collected"], figures["returned"],
-                figures["on_shelf"], figures["avg_dwell_hours"])
+            assert (
+                point.received,
+                point.collected,
+                point.returned,
+                point.on_shelf,
+                point.avg_dwell_hours,
+            ) == (
+                figures["received"],
+                figures["collected"],
+                figures["returned"],
+                figures["on_shelf"],
+                figures["avg_dwell_hours"],
+            )
             entries = LedgerEntry.select().where(LedgerEntry.day == day)
             assert figures["collected_total_fen"] == sum(e.amount_fen for e in entries)
         with pytest.raises(InvalidInput):
@@ -256,8 +272,10 @@ def test_report_totals_match_the_ledger_and_trend(owner: Actor, clerk: Actor) ->
     # Every reversal cancels its entry exactly; the whole ledger is the sum of its days.
     total = sum(e.amount_fen for e in LedgerEntry.select())
     days = {e.day for e in LedgerEntry.select()}
-    assert total == sum(reports.figures(
-        d if isinstance(d, date) else date.fromisoformat(d))["collected_total_fen"] for d in days)
+    assert total == sum(
+        reports.figures(d if isinstance(d, date) else date.fromisoformat(d))["collected_total_fen"]
+        for d in days
+    )
     for rev in LedgerEntry.select().where(LedgerEntry.kind == "reversal"):
         assert rev.amount_fen + LedgerEntry.get_by_id(rev.reverses_id).amount_fen == 0
 
@@ -267,9 +285,17 @@ def test_dwell_statistics(owner: Actor, clerk: Actor) -> None:
     codes = []
     for i in range(10):
         with clock.frozen_at(base + timedelta(minutes=i)):
-            codes.append(intake(clerk, IntakeRequest(
-                tracking=f"DW{i:012d}", phone=f"1370000{i:04d}", name="x", size="S",
-            )).pickup_code)
+            codes.append(
+                intake(
+                    clerk,
+                    IntakeRequest(
+                        tracking=f"DW{i:012d}",
+                        phone=f"1370000{i:04d}",
+                        name="x",
+                        size="S",
+                    ),
+                ).pickup_code
+            )
     for i, code in enumerate(codes):  # on the shelf 1, 2, … 10 hours
         with clock.frozen_at(base + timedelta(minutes=i, hours=i + 1)):
             pickup(clerk, PickupRequest(refs=(code,)))
@@ -284,8 +310,12 @@ def test_dwell_statistics(owner: Actor, clerk: Actor) -> None:
 def test_overdue_at_the_end_of_past_days(owner: Actor, clerk: Actor) -> None:
     carriers.update_terms(owner, "SF", retention_days=3)
     with clock.frozen_at(datetime(2024, 7, 1, 15, 59)):  # 23:59 local on July 1
-        view = intake(clerk, IntakeRequest(tracking="SF123456789012", phone="13700000001",
-                                           name="x", carrier="SF", size="S"))
+        view = intake(
+            clerk,
+            IntakeRequest(
+                tracking="SF123456789012", phone="13700000001", name="x", carrier="SF", size="S"
+            ),
+        )
     july = [date(2024, 7, d) for d in range(1, 7)]
     overdue = [reports.daily(owner, d).overdue for d in july]
     assert overdue == [0, 0, 0, 1, 1, 1]  # overdue from day 3 after the local intake day
@@ -381,11 +411,18 @@ def _bulk_history(n: int, days: int, end: datetime) -> None:
         received = end - timedelta(seconds=rng.randint(3600, days * 86400))
         left = received + timedelta(seconds=rng.randint(600, 5 * 86400))
         left = min(left, end - timedelta(seconds=1))
-        rows.append({
-            "tracking": f"BULK{i:012d}", "carrier": codes[i % 4], "status": PICKED_UP,
-            "size": "S", "received_at": received, "received_by": boss,
-            "picked_up_at": left, "left_at": left,
-        })
+        rows.append(
+            {
+                "tracking": f"BULK{i:012d}",
+                "carrier": codes[i % 4],
+                "status": PICKED_UP,
+                "size": "S",
+                "received_at": received,
+                "received_by": boss,
+                "picked_up_at": left,
+                "left_at": left,
+            }
+        )
     db = database_proxy.obj
     with db.atomic():
         for i in range(0, n, 5000):
@@ -400,8 +437,10 @@ def test_daily_report_reads_only_index_ranges(owner: Actor, clerk: Actor) -> Non
     _bulk_history(int(1_000_000 * scale), 1000, now - timedelta(days=1))
     with clock.frozen_at(now):
         for i in range(30):
-            intake(clerk, IntakeRequest(tracking=f"NOW{i:010d}", phone=f"1360000{i:04d}",
-                                        name="x", size="S"))
+            intake(
+                clerk,
+                IntakeRequest(tracking=f"NOW{i:010d}", phone=f"1360000{i:04d}", name="x", size="S"),
+            )
     handler = _Queries()
     logger = logging.getLogger("peewee")
     old_level = logger.level

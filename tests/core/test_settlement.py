@@ -57,10 +57,18 @@ def test_settle_counts_received_and_returned_in_the_period(owner: Actor, history
     assert result.owed_fen == 3 * 50 + 1 * 20 == result.parcels_fen + result.returns_fen
     data = result.to_json()
     assert data["carrier"] == "SF" and data["from"] == "2024-05-01" and data["to"] == "2024-05-03"
-    assert {"carrier", "parcels", "returns", "owed_fen", "fee_per_parcel_fen",
-            "fee_per_return_fen"} <= set(data)
+    assert {
+        "carrier",
+        "parcels",
+        "returns",
+        "owed_fen",
+        "fee_per_parcel_fen",
+        "fee_per_return_fen",
+    } <= set(data)
     assert [(d.date, d.parcels, d.returns, d.owed_fen) for d in result.days] == [
-        ("2024-05-01", 2, 0, 100), ("2024-05-02", 1, 0, 50), ("2024-05-03", 0, 1, 20),
+        ("2024-05-01", 2, 0, 100),
+        ("2024-05-02", 1, 0, 50),
+        ("2024-05-03", 0, 1, 20),
     ]
 
 

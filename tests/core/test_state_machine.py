@@ -71,9 +71,16 @@ class StationMachine(RuleBasedStateMachine):
     def take_in(self, person: int, size: str, cod: int) -> None:
         self.counter += 1
         try:
-            intake.intake(self.actor, intake.IntakeRequest(
-                tracking=f"YT{self.counter:013d}", phone=f"1380000{person:04d}", name=f"P{person}",
-                size=size, cod_fen=cod))
+            intake.intake(
+                self.actor,
+                intake.IntakeRequest(
+                    tracking=f"YT{self.counter:013d}",
+                    phone=f"1380000{person:04d}",
+                    name=f"P{person}",
+                    size=size,
+                    cod_fen=cod,
+                ),
+            )
         except StationError as exc:
             assert exc.code == "shelves_full"
 
@@ -85,7 +92,9 @@ class StationMachine(RuleBasedStateMachine):
         parcel = data.draw(st.sampled_from(active))
         before = Parcel.select().count()
         with pytest.raises(StationError):
-            intake.intake(self.actor, intake.IntakeRequest(tracking=parcel.tracking, phone="13800000000"))
+            intake.intake(
+                self.actor, intake.IntakeRequest(tracking=parcel.tracking, phone="13800000000")
+            )
         assert Parcel.select().count() == before
 
     @rule(data=st.data(), method=st.sampled_from(["cash", "wechat"]))
@@ -95,10 +104,18 @@ class StationMachine(RuleBasedStateMachine):
             return
         first = data.draw(st.sampled_from(on_shelf))
         mine = [p for p in on_shelf if p.recipient_phone == first.recipient_phone]
-        chosen = data.draw(st.lists(st.sampled_from(mine), min_size=1, max_size=3, unique_by=lambda p: p.id))
-        result = pickup(self.actor, PickupRequest(
-            refs=tuple(p.pickup_code for p in chosen), id_number=VALID_ID, method=method,
-            tendered_fen=sum(p.cod_fen for p in chosen) + 500))
+        chosen = data.draw(
+            st.lists(st.sampled_from(mine), min_size=1, max_size=3, unique_by=lambda p: p.id)
+        )
+        result = pickup(
+            self.actor,
+            PickupRequest(
+                refs=tuple(p.pickup_code for p in chosen),
+                id_number=VALID_ID,
+                method=method,
+                tendered_fen=sum(p.cod_fen for p in chosen) + 500,
+            ),
+        )
         assert result.change_fen == (500 if method == "cash" and result.due_fen else 0)
         self.collected.update(p.id for p in chosen)
 
@@ -110,7 +127,10 @@ class StationMachine(RuleBasedStateMachine):
         if parcel.status != PICKED_UP:
             return
         with pytest.raises(StationError):
-            pickup(self.actor, PickupRequest(refs=(parcel.tracking,), id_number=VALID_ID, method="cash"))
+            pickup(
+                self.actor,
+                PickupRequest(refs=(parcel.tracking,), id_number=VALID_ID, method="cash"),
+            )
 
     @rule(data=st.data(), label=st.sampled_from(["A-1", "A-2", "B-1"]))
     def move(self, data: st.DataObject, label: str) -> None:
@@ -183,7 +203,9 @@ class StationMachine(RuleBasedStateMachine):
             return
         ledger = LedgerEntry.select(fn.SUM(LedgerEntry.amount_fen)).scalar() or 0
         paid = Pickup.select(fn.SUM(Pickup.paid_fen)).scalar() or 0
-        cod_out = Parcel.select(fn.SUM(Parcel.cod_fen)).where(Parcel.status == PICKED_UP).scalar() or 0
+        cod_out = (
+            Parcel.select(fn.SUM(Parcel.cod_fen)).where(Parcel.status == PICKED_UP).scalar() or 0
+        )
         assert ledger == paid == cod_out
 
     @invariant()
@@ -201,11 +223,17 @@ class PgStationMachine(StationMachine):
 
 
 def _settings(examples: int) -> settings:
-    return settings(max_examples=examples, stateful_step_count=30, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    return settings(
+        max_examples=examples,
+        stateful_step_count=30,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
 
 
-StationMachine.TestCase.settings = _settings(int(os.environ.get("PARCEL_STATION_SM_EXAMPLES", "25")))
+StationMachine.TestCase.settings = _settings(
+    int(os.environ.get("PARCEL_STATION_SM_EXAMPLES", "25"))
+)
 TestStationMachine = StationMachine.TestCase
 
 PgStationMachine.TestCase.settings = _settings(8)

@@ -33,18 +33,23 @@ def test_shelf_stocktake_finds_missing_misplaced_and_unknown(clerk: Actor) -> No
     p3 = take_in(clerk, slot="A-3", person=3).tracking
     p4 = take_in(clerk, slot="B-1", person=4).tracking
     events = AuditEvent.select().count()
-    scans = ["@A-1", p1, "", "  ", "@a-3", p2, p4, p2, "hello!", "YT0000000000999"]
+    scans = ["\ufeff@A-1", p1, "", "  ", "＠ａ－３", p2, p4, p2, "hello!", "YT0000000000999"]
     result = stocktake.reconcile(clerk, scans, shelf="a")
     assert (result.shelf, result.expected, result.found) == ("A", 3, 2)
     assert result.missing == [p3]
     assert [(m.tracking, m.expected_slot, m.found_slot, m.moved) for m in result.misplaced] == [
-        (p2, "A-2", "A-3", True), (p4, "B-1", "A-3", True),
+        (p2, "A-2", "A-3", True),
+        (p4, "B-1", "A-3", True),
     ]
     assert result.unknown == ["hello!", "YT0000000000999"]
     data = result.to_json()
     assert {"expected", "found", "missing", "misplaced", "unknown"} <= set(data)
-    assert data["misplaced"][0] == {"tracking": p2, "expected_slot": "A-2", "found_slot": "A-3",
-                                    "moved": True}
+    assert data["misplaced"][0] == {
+        "tracking": p2,
+        "expected_slot": "A-2",
+        "found_slot": "A-3",
+        "moved": True,
+    }
     # Applied: one audit event, the slots fixed, the missing parcel marked.
     assert AuditEvent.select().count() == events + 1
     event = AuditEvent.select().order_by(AuditEvent.seq.desc()).first()
@@ -125,6 +130,8 @@ def test_refusals_change_nothing(clerk: Actor) -> None:
         stocktake.reconcile(clerk, ["@Z-9", p], shelf="A")
     with pytest.raises(InvalidInput):
         stocktake.reconcile(clerk, ["", "  "], shelf="A")  # would mark the shelf missing
+    with pytest.raises(InvalidInput):
+        stocktake.reconcile(clerk, ["not a number!", "@A-1"], shelf="A")
     with pytest.raises(NotFound):
         stocktake.reconcile(clerk, [p], shelf="Q")
     assert AuditEvent.select().count() == events
@@ -132,3 +139,18 @@ def test_refusals_change_nothing(clerk: Actor) -> None:
     # An empty shelf with nothing scanned is a fine (empty) stocktake.
     empty = stocktake.reconcile(clerk, [], shelf="B")
     assert (empty.expected, empty.found, empty.missing) == (0, 0, [])
+
+
+def test_sticker_qr_codes_count_as_scans(clerk: Actor) -> None:
+    a = take_in(clerk, slot="A-1", person=1)
+    b = take_in(clerk, slot="A-2", person=2)
+    c = take_in(clerk, slot="A-3", person=3)
+    result = stocktake.reconcile(
+        clerk,
+        [f"PS:{a.pickup_code}", a.tracking, "@A-3", b.pickup_code, c.tracking, "B-9-9999"],
+        shelf="A",
+    )
+    assert (result.expected, result.found, result.missing) == (3, 3, [])
+    assert [(m.tracking, m.found_slot) for m in result.misplaced] == [(b.tracking, "A-3")]
+    assert result.unknown == ["B-9-9999"]  # a code no parcel here has
+    assert result.scanned == 5

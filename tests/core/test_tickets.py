@@ -21,8 +21,14 @@ MORNING = datetime(2024, 5, 1, 2, 0)
 def test_open_ticket_with_parcel_and_deadlines(clerk: Actor) -> None:
     with clock.frozen_at(MORNING):
         parcel = take_in(clerk)
-        view = tickets.open_ticket(clerk, "damaged", "box crushed  on arrival", parcel.tracking,
-                                   contact="13800138000", claim_fen=5000)
+        view = tickets.open_ticket(
+            clerk,
+            "damaged",
+            "box crushed  on arrival",
+            parcel.tracking,
+            contact="13800138000",
+            claim_fen=5000,
+        )
     assert view.kind == "damaged" and view.status == "open" and view.tracking == parcel.tracking
     assert view.note == "box crushed on arrival" and view.claim_fen == 5000
     assert view.contact == "138****8000"  # clerks see the number masked
@@ -38,8 +44,9 @@ def test_open_ticket_with_parcel_and_deadlines(clerk: Actor) -> None:
 
 def test_complaint_is_due_the_same_day(owner: Actor, clerk: Actor) -> None:
     with clock.frozen_at(MORNING):
-        view = tickets.open_ticket(clerk, "complaint", "rude answer at the counter",
-                                   contact="王女士 13800138000")
+        view = tickets.open_ticket(
+            clerk, "complaint", "rude answer at the counter", contact="王女士 13800138000"
+        )
     assert view.answer_due == "2024-05-02T00:00:00+08:00"
     assert tickets.get_ticket(owner, view.id).contact == "王女士 13800138000"
     assert tickets.get_ticket(clerk, view.id).contact == "王女士 138****8000"
@@ -80,8 +87,10 @@ def test_status_followups_and_resolution_are_logged(clerk: Actor, owner: Actor) 
     assert done.resolved_at == "2024-05-01T10:00:00+08:00"
     assert done.note == "belongs to building 5"
     assert [(e["event"], e.get("outcome"), e["by"]) for e in done.log] == [
-        ("status", None, "amy"), ("followup", "no_answer", "amy"),
-        ("followup", "reached", "amy"), ("resolved", None, "amy"),
+        ("status", None, "amy"),
+        ("followup", "no_answer", "amy"),
+        ("followup", "reached", "amy"),
+        ("resolved", None, "amy"),
     ]
     assert done.log[2]["text"] == "will collect tomorrow"
     assert tickets.list_tickets(clerk) == []

@@ -136,21 +136,22 @@ def test_unplug_and_replug(make_sim, open_driver, protocol, transport):
 
 
 @pytest.mark.parametrize(
-    ("protocol", "unit", "weight_g", "tolerance"),
+    ("protocol", "unit", "weight_g", "tolerance", "options"),
     [
-        ("mt-sics", "g", 1234, 0),
-        ("mt-sics", "lb", 1000, 1),
-        ("mt-sics", "oz", 1000, 1),
-        ("toledo-8213", "lb", 5597, 3),
-        ("toledo-continuous", "lb", 1134, 3),
-        ("toledo-continuous", "g", 777, 0),
-        ("cas", "g", 1250, 0),
-        ("hid-postal", "oz", 349, 3),
+        ("mt-sics", "g", 1234, 0, {}),
+        ("mt-sics", "lb", 1000, 1, {}),
+        ("mt-sics", "oz", 1000, 1, {}),
+        ("toledo-8213", "lb", 5597, 3, {"unit": "lb"}),  # 8213 does not say its unit
+        ("toledo-continuous", "lb", 1134, 3, {}),
+        ("toledo-continuous", "g", 777, 0, {}),
+        ("cas", "g", 1250, 0, {}),
+        ("hid-postal", "oz", 349, 3, {}),
     ],
 )
-def test_units_are_converted_to_grams(make_sim, open_driver, protocol, unit, weight_g, tolerance):
+def test_units_are_converted_to_grams(make_sim, open_driver, protocol, unit, weight_g,
+                                      tolerance, options):
     _, port = make_sim(protocol, "pty", weight_g=weight_g, unit=unit)
-    reading = open_driver(port, protocol).read_stable(2)
+    reading = open_driver(port, protocol, **options).read_stable(2)
     assert reading.usable
     assert abs(reading.weight_g - weight_g) <= tolerance
 

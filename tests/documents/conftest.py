@@ -43,8 +43,9 @@ def sticker() -> StickerData:
 
 @pytest.fixture
 def plain_sticker() -> StickerData:
-    return StickerData("773012345678", "ZTO", "中通快递", "B-12-3456", "B-12", "139****0001",
-                       "John Smith", AT)
+    return StickerData(
+        "773012345678", "ZTO", "中通快递", "B-12-3456", "B-12", "139****0001", "John Smith", AT
+    )
 
 
 @pytest.fixture
@@ -65,8 +66,9 @@ def receipt() -> ReceiptData:
         change_fen=2950,
         method="cash",
         proxy=PersonDetails(name="李*", masked_phone="13912341234", relation="家人 family"),
-        id_check=PersonDetails(name="李*", id_type="居民身份证 ID card",
-                               masked_id="110***********123X"),
+        id_check=PersonDetails(
+            name="李*", id_type="居民身份证 ID card", masked_id="110***********123X"
+        ),
         signature_png=signature_png(),
         station_address="北京市朝阳区幸福里小区3号楼底商",
         station_phone="010-12345678",
@@ -76,19 +78,31 @@ def receipt() -> ReceiptData:
 def make_parcels(n: int) -> tuple[ManifestParcel, ...]:
     reasons = ["滞留 overdue", "拒收 refused", "地址错误 wrong address"]
     return tuple(
-        ManifestParcel(f"SF{1402345600000 + i * 7919}", f"{'ABC'[i % 3]}-{i % 9 + 1}",
-                       reasons[i % 3], datetime(2024, 4, 20, 9, 15) + timedelta(hours=i),
-                       weight_g=1250 if i % 2 else None, note="外包装破损 damaged" if i % 4 == 0
-                       else "")
+        ManifestParcel(
+            f"SF{1402345600000 + i * 7919}",
+            f"{'ABC'[i % 3]}-{i % 9 + 1}",
+            reasons[i % 3],
+            datetime(2024, 4, 20, 9, 15) + timedelta(hours=i),
+            weight_g=1250 if i % 2 else None,
+            note="外包装破损 damaged" if i % 4 == 0 else "",
+        )
         for i in range(n)
     )
 
 
 @pytest.fixture
 def manifest() -> ManifestData:
-    return ManifestData("RM20240501-01", "顺丰速运 SF Express", "刘师傅", "幸福里快递驿站",
-                        datetime(2024, 5, 1, 17, 30), "王小明", make_parcels(30),
-                        courier_phone="13800001111", notes="共两袋 two bags")
+    return ManifestData(
+        "RM20240501-01",
+        "顺丰速运 SF Express",
+        "刘师傅",
+        "幸福里快递驿站",
+        datetime(2024, 5, 1, 17, 30),
+        "王小明",
+        make_parcels(30),
+        courier_phone="13800001111",
+        notes="共两袋 two bags",
+    )
 
 
 @pytest.fixture
@@ -110,9 +124,19 @@ def z_report() -> ZReportData:
 @pytest.fixture
 def waybill() -> WaybillData:
     return WaybillData(
-        "SF1402345678901", "顺丰速运 SF Express", "陈大文", "13712345678",
-        "北京市朝阳区幸福里小区3号楼2单元501", "欧阳娜娜", "13898765432",
+        "SF1402345678901",
+        "顺丰速运 SF Express",
+        "陈大文",
+        "13712345678",
+        "北京市朝阳区幸福里小区3号楼2单元501",
+        "欧阳娜娜",
+        "13898765432",
         "上海市浦东新区张江高科技园区碧波路690号张江微电子港3号楼5层501室（前台代收）",
-        1250, datetime(2024, 5, 1, 10, 20), contents="衣服 clothes", price_fen=2300,
-        insured_fen=200, destination_code="021-PD 浦东张江", station_name="幸福里快递驿站",
+        1250,
+        datetime(2024, 5, 1, 10, 20),
+        contents="衣服 clothes",
+        price_fen=2300,
+        insured_fen=200,
+        destination_code="021-PD 浦东张江",
+        station_name="幸福里快递驿站",
     )

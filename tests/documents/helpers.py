@@ -33,10 +33,16 @@ def _pdf_path(pdf: bytes | Path, tmp: Path) -> Path:
 def page_sizes(pdf: bytes | Path, tmp: Path) -> list[tuple[float, float]]:
     """Page sizes in points, every page."""
     path = _pdf_path(pdf, tmp)
-    out = subprocess.run(["pdfinfo", "-f", "1", "-l", "100000", str(path)],
-                         capture_output=True, text=True, check=True).stdout
-    return [(float(w), float(h)) for w, h in
-            re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", out)]
+    out = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "100000", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        (float(w), float(h))
+        for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", out)
+    ]
 
 
 def text(pdf: bytes | Path, tmp: Path, layout: bool = False) -> str:
@@ -48,12 +54,16 @@ def text(pdf: bytes | Path, tmp: Path, layout: bool = False) -> str:
 def words(pdf: bytes | Path, tmp: Path) -> list[tuple[int, str, float, float, float, float]]:
     """(page, word, xmin, ymin, xmax, ymax) in points from the page's top-left."""
     path = _pdf_path(pdf, tmp)
-    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     result = []
     for page_no, page in enumerate(html.split("<page ")[1:], start=1):
-        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
-                             r'yMax="([\d.]+)">([^<]*)</word>', page):
+        for m in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+            r'yMax="([\d.]+)">([^<]*)</word>',
+            page,
+        ):
             x0, y0, x1, y1 = (float(v) for v in m.groups()[:4])
             result.append((page_no, m.group(5), x0, y0, x1, y1))
     return result
@@ -61,19 +71,34 @@ def words(pdf: bytes | Path, tmp: Path) -> list[tuple[int, str, float, float, fl
 
 def fonts(pdf: bytes | Path, tmp: Path) -> list[dict[str, str]]:
     path = _pdf_path(pdf, tmp)
-    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
-                         check=True).stdout.splitlines()
+    out = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     rows = []
     for line in out[2:]:
         parts = line.split()
         # name type [type2] encoding emb sub uni id gen
-        rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3],
-                     "type": parts[1]})
+        rows.append(
+            {
+                "name": parts[0],
+                "emb": parts[-5],
+                "sub": parts[-4],
+                "uni": parts[-3],
+                "type": parts[1],
+            }
+        )
     return rows
 
 
-def to_png(pdf: bytes | Path, tmp: Path, dpi: int, *, page: int | None = None,
-           crop: tuple[int, int, int, int] | None = None, aa: bool = True) -> list[Path]:
+def to_png(
+    pdf: bytes | Path,
+    tmp: Path,
+    dpi: int,
+    *,
+    page: int | None = None,
+    crop: tuple[int, int, int, int] | None = None,
+    aa: bool = True,
+) -> list[Path]:
     """Render with pdftoppm; ``crop`` = (x, y, w, h) in pixels at ``dpi``."""
     path = _pdf_path(pdf, tmp)
     stem = tmp / f"{path.stem}-{dpi}-{page or 'all'}-{'x'.join(map(str, crop or ()))}"
@@ -121,5 +146,9 @@ def signature_png(w: int = 300, h: int = 90) -> bytes:
         crc = zlib.crc32(tag + data) & 0xFFFFFFFF
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", crc)
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )

@@ -74,8 +74,11 @@ def test_bars_are_whole_dots_on_the_dot_grid(module: int) -> None:
     value = "A-3-0127"
     placed: list[barcodes.Placed] = []
     box_x, box_w = 3.3 * MM, 55 * MM
-    pdf = _pdf(lambda c: placed.append(barcodes.draw_code128(
-        c, value, box_x, 5 * MM, box_w, 15 * MM, module_dots=module)))
+    pdf = _pdf(
+        lambda c: placed.append(
+            barcodes.draw_code128(c, value, box_x, 5 * MM, box_w, 15 * MM, module_dots=module)
+        )
+    )
     (p,) = placed
     assert p.module_dots == module
     rects = _filled_rects(pdf)
@@ -96,25 +99,34 @@ def test_bars_are_whole_dots_on_the_dot_grid(module: int) -> None:
 
 @needs_zbar
 @needs_poppler
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=st.text(alphabet=string.ascii_letters + string.digits + "-_/.", min_size=1,
-                     max_size=20))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    value=st.text(alphabet=string.ascii_letters + string.digits + "-_/.", min_size=1, max_size=20)
+)
 def test_any_printable_value_decodes(value: str, tmp_path: Path) -> None:
-    pdf = _pdf(lambda c: barcodes.draw_code128(c, value, 0, 5 * MM, PAGE[0], 15 * MM,
-                                               max_module_dots=2))
+    pdf = _pdf(
+        lambda c: barcodes.draw_code128(c, value, 0, 5 * MM, PAGE[0], 15 * MM, max_module_dots=2)
+    )
     for dpi in (203, 300):
         assert ("CODE-128", value) in decode_pdf(pdf, tmp_path, dpi), (value, dpi)
 
 
 @needs_zbar
 @needs_poppler
-@pytest.mark.parametrize("value", ["A-3-0127", "B-12-3456", "SF1402345678901",
-                                   "https://example.invalid/p?c=A-3-0127"])
+@pytest.mark.parametrize(
+    "value", ["A-3-0127", "B-12-3456", "SF1402345678901", "https://example.invalid/p?c=A-3-0127"]
+)
 def test_qr_decodes_and_sits_on_the_grid(value: str, tmp_path: Path) -> None:
     placed: list[barcodes.Placed] = []
-    pdf = _pdf(lambda c: placed.append(barcodes.draw_qr(
-        c, value, 1.1 * MM, 1.3 * MM, 22 * MM, page_height=PAGE[1], max_module_dots=3)))
+    pdf = _pdf(
+        lambda c: placed.append(
+            barcodes.draw_qr(
+                c, value, 1.1 * MM, 1.3 * MM, 22 * MM, page_height=PAGE[1], max_module_dots=3
+            )
+        )
+    )
     (p,) = placed
     assert p.module_dots == 3
     assert p.x / DOT == pytest.approx(round(p.x / DOT), abs=1e-6)

@@ -7,7 +7,11 @@ from hypothesis import strategies as st
 
 from station.documents import fmt, fonts
 
-CJK = "张王李赵刘陈杨黄吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤，。、（）《》"
+CJK = (
+    "张王李赵刘陈杨黄吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于"
+    "杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史"
+    "陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤，。、（）《》"
+)
 TEXT = st.text(alphabet=CJK + "abcdefghij KLMNOPQ 0123456789-.,()¥", min_size=0, max_size=80)
 
 
@@ -38,7 +42,10 @@ def test_wrap_chinese_and_latin() -> None:
     lines = fonts.wrap("上海市浦东新区张江高科技园区碧波路690号 Room 501, Building 3", 100, 10)
     assert len(lines) > 1
     assert all(fonts.width(ln, 10) <= 100 + 1e-6 for ln in lines)
-    assert "".join(lines).replace(" ", "") == "上海市浦东新区张江高科技园区碧波路690号Room501,Building3"
+    assert (
+        "".join(lines).replace(" ", "")
+        == "上海市浦东新区张江高科技园区碧波路690号Room501,Building3"
+    )
 
 
 def test_closing_punctuation_never_starts_a_line() -> None:
@@ -59,8 +66,12 @@ def test_wrap_never_exceeds_the_width(text: str, width: float, bold: bool) -> No
 
 
 @settings(max_examples=150, deadline=None)
-@given(TEXT.filter(lambda t: t.strip()), st.floats(min_value=20, max_value=200),
-       st.floats(min_value=6, max_value=60), st.integers(min_value=1, max_value=4))
+@given(
+    TEXT.filter(lambda t: t.strip()),
+    st.floats(min_value=20, max_value=200),
+    st.floats(min_value=6, max_value=60),
+    st.integers(min_value=1, max_value=4),
+)
 def test_fit_stays_in_the_box(text: str, width: float, height: float, max_lines: int) -> None:
     size, lines = fonts.fit(text, width, height, 14, min_size=5, max_lines=max_lines)
     assert 5 <= size <= 14

@@ -23,27 +23,52 @@ def test_roll_width_and_length_grows_with_content(receipt: ReceiptData, tmp_path
     more = dataclasses.replace(receipt, lines=receipt.lines * 10)
     [(w2, h2)] = page_sizes(render_receipt(more), tmp_path)
     assert w2 == pytest.approx(w) and h2 > h + 27 * 8  # ~ one line per extra parcel at least
-    short = dataclasses.replace(receipt, lines=receipt.lines[:1], signature_png=None,
-                                proxy=None, id_check=None)
+    short = dataclasses.replace(
+        receipt, lines=receipt.lines[:1], signature_png=None, proxy=None, id_check=None
+    )
     [(_, h3)] = page_sizes(render_receipt(short), tmp_path)
     assert 60 * MM < h3 < h
 
 
 def test_receipt_text(receipt: ReceiptData, tmp_path: Path) -> None:
     t = text(render_receipt(receipt), tmp_path, layout=True)
-    for expected in ("幸福里快递驿站", "取件凭证 PICKUP RECEIPT", "R20240501-0007", "王小明",
-                     "2024-05-01 14:03:22", "SF1234567890123", "A-3-0127", "B-12-3456",
-                     "¥12.50", "¥8.00", "应收 Due", "¥20.50", "现金 Cash", "收款 Tendered",
-                     "¥50.00", "找零 Change", "¥29.50", "代取人 Proxy", "139****1234",
-                     "110***********123X", "签名 Signature"):
+    for expected in (
+        "幸福里快递驿站",
+        "取件凭证 PICKUP RECEIPT",
+        "R20240501-0007",
+        "王小明",
+        "2024-05-01 14:03:22",
+        "SF1234567890123",
+        "A-3-0127",
+        "B-12-3456",
+        "¥12.50",
+        "¥8.00",
+        "应收 Due",
+        "¥20.50",
+        "现金 Cash",
+        "收款 Tendered",
+        "¥50.00",
+        "找零 Change",
+        "¥29.50",
+        "代取人 Proxy",
+        "139****1234",
+        "110***********123X",
+        "签名 Signature",
+    ):
         assert expected in t, expected
     assert "13912341234" not in t
 
 
 def test_no_money_section_without_cod(receipt: ReceiptData, tmp_path: Path) -> None:
     free = dataclasses.replace(
-        receipt, lines=tuple(dataclasses.replace(ln, cod_fen=0) for ln in receipt.lines),
-        due_fen=0, paid_fen=0, tendered_fen=0, change_fen=0, method="")
+        receipt,
+        lines=tuple(dataclasses.replace(ln, cod_fen=0) for ln in receipt.lines),
+        due_fen=0,
+        paid_fen=0,
+        tendered_fen=0,
+        change_fen=0,
+        method="",
+    )
     t = text(render_receipt(free), tmp_path)
     assert "应收 Due" not in t and "找零 Change" not in t and "件数 Parcels" in t
 
@@ -57,13 +82,15 @@ def test_electronic_payment_has_no_change_lines(receipt: ReceiptData, tmp_path: 
 def test_signature_image_is_embedded(receipt: ReceiptData, tmp_path: Path) -> None:
     path = tmp_path / "r.pdf"
     render_receipt(receipt, path)
-    out = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
-                         check=True).stdout.splitlines()[2:]
+    out = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     assert len(out) == 1 and " 300 " in out[0] and " 90 " in out[0]
     no_sig = dataclasses.replace(receipt, signature_png=None)
     render_receipt(no_sig, path)
-    out = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
-                         check=True).stdout.splitlines()[2:]
+    out = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     assert out == []
 
 
@@ -81,10 +108,17 @@ def test_receipt_number_barcode_decodes(receipt: ReceiptData, dpi: int, tmp_path
 def test_long_text_stays_on_the_roll(receipt: ReceiptData, tmp_path: Path) -> None:
     long = dataclasses.replace(
         receipt,
-        station_name="幸福里社区菜鸟驿站（朝阳区望京街道第三分站）Happy Lane Community Station No. 3",
-        station_address="北京市朝阳区望京街道幸福里小区3号楼底商东侧第二间，近地铁14号线望京南站B口",
-        lines=(ReceiptLine("JDVA123456789012345", "XL-12-000127", "A-12-LEFT-UPPER", 123456,
-                           "京东物流 JD Logistics 华北大件中心"),),
+        station_name="幸福里社区菜鸟驿站（朝阳区望京街道第三分站）Happy Lane Station No. 3",
+        station_address="北京市朝阳区望京街道幸福里小区3号楼底商东侧第二间，近地铁望京南站B口",
+        lines=(
+            ReceiptLine(
+                "JDVA123456789012345",
+                "XL-12-000127",
+                "A-12-LEFT-UPPER",
+                123456,
+                "京东物流 JD Logistics 华北大件中心",
+            ),
+        ),
     )
     pdf = render_receipt(long)
     [(w, h)] = page_sizes(pdf, tmp_path)
@@ -99,6 +133,7 @@ def test_receipt_needs_parcels(receipt: ReceiptData) -> None:
 
 
 def test_reprint_mark(receipt: ReceiptData, tmp_path: Path) -> None:
-    assert "补打 REPRINT" in text(render_receipt(dataclasses.replace(receipt, reprint=True)),
-                                  tmp_path)
+    assert "补打 REPRINT" in text(
+        render_receipt(dataclasses.replace(receipt, reprint=True)), tmp_path
+    )
     assert "REPRINT" not in text(render_receipt(receipt), tmp_path)

@@ -35,9 +35,19 @@ def test_manifest_is_a4_and_paginates(manifest: ManifestData, tmp_path: Path) ->
 
 def test_manifest_text(manifest: ManifestData, tmp_path: Path) -> None:
     t = text(render_manifest(manifest), tmp_path)
-    for expected in ("退件交接单 RETURN HAND-OVER MANIFEST", "RM20240501-01", "顺丰速运 SF Express",
-                     "刘师傅", "138****1111", "王小明", "合计 Total: 30 件 parcels",
-                     "滞留 overdue: 10", "拒收 refused: 10", "共两袋 two bags", "1.25 kg"):
+    for expected in (
+        "退件交接单 RETURN HAND-OVER MANIFEST",
+        "RM20240501-01",
+        "顺丰速运 SF Express",
+        "刘师傅",
+        "138****1111",
+        "王小明",
+        "合计 Total: 30 件 parcels",
+        "滞留 overdue: 10",
+        "拒收 refused: 10",
+        "共两袋 two bags",
+        "1.25 kg",
+    ):
         assert expected in t, expected
     assert "13800001111" not in t
     send = dataclasses.replace(manifest, kind="send")
@@ -53,9 +63,13 @@ def test_every_manifest_barcode_decodes(manifest: ManifestData, dpi: int, tmp_pa
 
 
 def test_manifest_long_cells_stay_in_the_page(manifest: ManifestData, tmp_path: Path) -> None:
-    parcels = tuple(dataclasses.replace(p, reason="地址错误，收件人已搬走且电话无人接听，"
-                                        "联系寄件人后确认退回 wrong address " * 2)
-                    for p in make_parcels(5))
+    parcels = tuple(
+        dataclasses.replace(
+            p,
+            reason="地址错误，收件人已搬走且电话无人接听，联系寄件人后确认退回 wrong address " * 2,
+        )
+        for p in make_parcels(5)
+    )
     pdf = render_manifest(dataclasses.replace(manifest, parcels=parcels))
     for _, word, x0, _, x1, y1 in words(pdf, tmp_path):
         assert 13 * MM <= x0 and x1 <= A4[0] - 13 * MM, word
@@ -76,17 +90,36 @@ def test_z_report(z_report: ZReportData, paper: str, tmp_path: Path) -> None:
     else:
         assert w == pytest.approx(80 * MM, abs=0.01) and h > 80 * MM
     t = text(pdf, tmp_path, layout=True)
-    for expected in ("日结报告 Z-REPORT", "2024-05-01", "王小明", "2024-05-01 21:05:09",
-                     "现金 Cash", "¥520.50", "¥517.50", "-¥3.00", "微信 WeChat Pay", "¥310.00",
-                     "合计 Total", "¥950.50", "¥947.50", "短款 Short", "找零时少收三元",
-                     "入库 In", "312", "在架 On shelf", "1203", "站长 Owner"):
+    for expected in (
+        "日结报告 Z-REPORT",
+        "2024-05-01",
+        "王小明",
+        "2024-05-01 21:05:09",
+        "现金 Cash",
+        "¥520.50",
+        "¥517.50",
+        "-¥3.00",
+        "微信 WeChat Pay",
+        "¥310.00",
+        "合计 Total",
+        "¥950.50",
+        "¥947.50",
+        "短款 Short",
+        "找零时少收三元",
+        "入库 In",
+        "312",
+        "在架 On shelf",
+        "1203",
+        "站长 Owner",
+    ):
         assert expected in t, (paper, expected)
     assert all(f["emb"] == "yes" for f in fonts(pdf, tmp_path))
 
 
 def test_balanced_day(z_report: ZReportData, tmp_path: Path) -> None:
-    even = dataclasses.replace(z_report, counted_fen=dict(z_report.expected_fen), variance_fen=0,
-                               variance_reason="")
+    even = dataclasses.replace(
+        z_report, counted_fen=dict(z_report.expected_fen), variance_fen=0, variance_reason=""
+    )
     t = text(render_z_report(even), tmp_path)
     assert "平 Balanced" in t and "差额原因" not in t
 

@@ -114,6 +114,17 @@ def type_text(qtbot, widget: QWidget, text: str, enter: bool = False) -> None:  
         qtbot.keyClick(widget, Qt.Key.Key_Return)
 
 
+def ime_commit(widget: QWidget, text: str) -> None:
+    """Chinese arrives through the input method as committed text, not as key presses
+    (QTest cannot press a key for 王)."""
+    from PySide6.QtGui import QInputMethodEvent
+
+    widget.setFocus()
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
 def focused() -> QWidget | None:
     return QApplication.focusWidget()
 

@@ -353,7 +353,7 @@ class IntakeScreen(QWidget):
             self.table.setItem(0, col, QTableWidgetItem(value))
 
     def _update_count(self) -> None:
-        self.count_label.setText(self.tr("{0} parcels taken in this session").format(
+        self.count_label.setText(self.tr("Taken in this session: {0}").format(
             len(self.taken)))
 
     def _sticker(self, result: tuple[bytes, str], tracking: str) -> None:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from station.domain.phone import parse_phone
 from station.domain.sizes import SIZES
 from station.errors import StationError
-from ui.screens.common import carrier_text, error_text, size_text
+from ui.screens.common import carrier_text, in_words, size_text
 from ui.session import Session
 from ui.widgets.money_input import MoneyInput
 
@@ -184,12 +184,14 @@ class RecipientForm(QGroupBox):
             try:
                 parse_phone(phone)
             except StationError as exc:
-                return self.phone, error_text(exc)
+                return self.phone, in_words(self.tr("This phone number cannot be used. Check "
+                                                    "it and type it again."), exc.message)
         elif not self.pending.manifest_phone:
             return self.phone, self.tr("Type the recipient's phone number (or the last 4 "
                                        "digits and the extension from a privacy label).")
         if not self.cod.is_valid():
-            return self.cod, self.cod.error
+            return self.cod, in_words(self.tr("Not an amount: type it like 12.50."),
+                                      self.cod.error)
         return None
 
     def values(self) -> dict[str, object]:

@@ -89,7 +89,7 @@ class LoginScreen(QWidget):
         self.button.setStyleSheet("font-size: 14pt;")
         self.button.clicked.connect(self.submit)
         box.addWidget(self.button)
-        self.banner = Banner()
+        self.banner = Banner(auto_hide=True)
         box.addWidget(self.banner)
         db_row = QHBoxLayout()
         self.db_button = QPushButton()

@@ -20,9 +20,12 @@ FLASH = "#ef4444"
 
 
 class Banner(QLabel):
-    def __init__(self, parent: QWidget | None = None, big: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None, big: bool = False,
+                 auto_hide: bool = False) -> None:
+        """``auto_hide``: take no room while there is nothing to say (side panels)."""
         super().__init__(parent)
         self.kind = "idle"
+        self.auto_hide = auto_hide
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
@@ -33,11 +36,15 @@ class Banner(QLabel):
         self._timer.setInterval(120)
         self._timer.timeout.connect(self._flash_step)
         self._apply()
+        if auto_hide:
+            self.hide()
 
     def show_message(self, kind: str, text: str) -> None:
         self.kind = kind if kind in STYLES else "info"
         self.setText(text)
         self.setAccessibleDescription(self.kind)
+        if self.auto_hide:
+            self.setVisible(bool(text))
         self._apply()
         if self.kind == "error":
             QApplication.beep()

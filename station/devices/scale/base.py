@@ -265,7 +265,9 @@ class SerialScale(Scale):
 
     def _fill(self, deadline: float) -> bool:
         """Wait until at least one byte arrives (or ``deadline``), then take everything that
-        is waiting. Returns False on timeout."""
+        is waiting. Returns False on timeout (at once when ``deadline`` has passed)."""
+        if time.monotonic() >= deadline:
+            return False
         try:
             while True:
                 first = self._port.read(1)
@@ -360,6 +362,8 @@ class ContinuousScale(SerialScale):
                 return last or Reading.no_answer()
             last = reading
             if reading.stable or reading.status in (OVERLOAD, UNDERLOAD):
+                return reading
+            if time.monotonic() >= deadline:
                 return reading
 
     def _await_any_frame(self) -> Reading:

@@ -1,0 +1,509 @@
+"""Pickup (F2, 取件): find the person, scan each parcel, check ID, take payment, sign, done.
+
+The lookup takes a pickup code, a tracking number, a full phone number, or the last 4 digits
+(then a name when several people share them). Once a person's parcels are listed, every scan
+must be one of them: the wrong parcel is refused loudly (the commonest loss at a station is
+the wrong parcel in the wrong hands at the evening rush). Esc starts over for the next person.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.domain.carriers import normalize_tracking
+from station.domain.codes import format_pickup_code, parse_pickup_code
+from station.errors import StationError
+from station.services.views import ParcelView
+from ui import workers
+from ui.screens.common import carrier_text, error_text, money, status_text
+from ui.screens.pickup_dialogs import IdCheckDialog, IdInfo
+from ui.session import Session
+from ui.widgets.banner import Banner
+from ui.widgets.payment_box import METHODS, PaymentBox
+from ui.widgets.scan_field import ScanLineEdit
+from ui.widgets.signature_pad import SignaturePad
+
+
+def _lookup_job(actor, text: str, name: str | None) -> tuple[list[list[ParcelView]], str]:  # noqa: ANN001
+    from station.services import parcels, settings
+
+    return parcels.collectable_for(actor, text, name), str(settings.get("id_check_policy"))
+
+
+def _pickup_job(actor, request) -> Any:  # noqa: ANN001, ANN401
+    from station.services import pickup
+
+    return pickup.pickup(actor, request)
+
+
+def _receipt_job(receipt_no: str) -> tuple[bytes, str]:
+    from station.services import paperwork
+
+    path = paperwork.receipt_pdf(receipt_no)
+    return path.read_bytes(), str(path)
+
+
+def _key(text: str) -> str:
+    """A scan as a comparable key: the canonical pickup code, or the tracking number."""
+    code = parse_pickup_code(text)
+    if code is not None:
+        return format_pickup_code(*code)
+    try:
+        return normalize_tracking(text)
+    except StationError:
+        return text.strip().upper()
+
+
+class PickupScreen(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.parcels: list[ParcelView] = []
+        self.ticked: set[int] = set()
+        self.groups: list[list[ParcelView]] = []
+        self.policy = "cod"
+        self.id_info: IdInfo | None = None
+        self.busy = False
+        self.last_query = ""
+        self._build()
+        self.retranslate()
+        self.clear()
+
+    # -- layout ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.search_label = QLabel()
+        self.search_label.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.scan_field = ScanLineEdit(self, uppercase=False, min_length=4)
+        self.scan_field.setMinimumHeight(48)
+        self.scan_field.setStyleSheet("font-size: 20pt; padding: 4px 8px;")
+        self.scan_field.scanned.connect(self.on_scan)
+        self.scan_field.installEventFilter(self)
+        self.next_button = QPushButton()
+        self.next_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.next_button.clicked.connect(self.clear)
+        row.addWidget(self.search_label)
+        row.addWidget(self.scan_field, 1)
+        row.addWidget(self.next_button)
+        root.addLayout(row)
+        self.banner = Banner(big=True)
+        root.addWidget(self.banner)
+
+        middle = QHBoxLayout()
+        left = QVBoxLayout()
+        self.people = QGroupBox()
+        people_box = QVBoxLayout(self.people)
+        self.name_field = QLineEdit()
+        self.name_field.textChanged.connect(self._filter_people)
+        self.name_field.returnPressed.connect(self._pick_typed)
+        self.people_list = QListWidget()
+        self.people_list.itemActivated.connect(self._pick_item)
+        self.people_list.itemClicked.connect(self._pick_item)
+        people_box.addWidget(self.name_field)
+        people_box.addWidget(self.people_list)
+        left.addWidget(self.people)
+        self.who = QLabel()
+        self.who.setStyleSheet("font-size: 16pt; font-weight: 700;")
+        left.addWidget(self.who)
+        self.table = QTableWidget(0, 8)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.verticalHeader().hide()
+        self.table.setStyleSheet("QTableWidget { font-size: 13pt; }")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.itemChanged.connect(self._item_changed)
+        left.addWidget(self.table, 1)
+        middle.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        self.id_box = QGroupBox()
+        id_layout = QVBoxLayout(self.id_box)
+        self.id_state = QLabel()
+        self.id_state.setWordWrap(True)
+        id_buttons = QHBoxLayout()
+        self.id_button = QPushButton()
+        self.id_button.clicked.connect(lambda: self.check_id(proxy=False))
+        self.proxy_button = QPushButton()
+        self.proxy_button.clicked.connect(lambda: self.check_id(proxy=True))
+        for button in (self.id_button, self.proxy_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            id_buttons.addWidget(button)
+        id_layout.addWidget(self.id_state)
+        id_layout.addLayout(id_buttons)
+        right.addWidget(self.id_box)
+        self.payment = PaymentBox()
+        right.addWidget(self.payment)
+        self.sign_box = QGroupBox()
+        sign_layout = QVBoxLayout(self.sign_box)
+        self.signature = SignaturePad()
+        self.clear_sign = QPushButton()
+        self.clear_sign.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.clear_sign.clicked.connect(self.signature.clear)
+        sign_layout.addWidget(self.signature, 1)
+        sign_layout.addWidget(self.clear_sign, 0, Qt.AlignmentFlag.AlignRight)
+        right.addWidget(self.sign_box, 1)
+        self.complete_button = QPushButton()
+        self.complete_button.setMinimumHeight(52)
+        self.complete_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.complete_button.setStyleSheet("QPushButton { font-size: 15pt; font-weight: 700; "
+                                           "background: #16a34a; color: white; }"
+                                           "QPushButton:disabled { background: #9ca3af; }")
+        self.complete_button.clicked.connect(self.complete)
+        right.addWidget(self.complete_button)
+        middle.addLayout(right, 2)
+        root.addLayout(middle, 1)
+
+        QShortcut(QKeySequence("F12"), self).activated.connect(self.complete)
+        QShortcut(QKeySequence("Esc"), self).activated.connect(self.clear)
+        QShortcut(QKeySequence("F7"), self).activated.connect(lambda: self.check_id(False))
+        QShortcut(QKeySequence("F8"), self).activated.connect(lambda: self.check_id(True))
+        for i, method in enumerate(METHODS):
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(
+                lambda m=method: self.payment.choose(m))
+
+    def activate(self) -> None:
+        if self.people.isVisible():
+            self.name_field.setFocus()
+        else:
+            self.scan_field.setFocus()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802 - Qt API
+        # An empty Enter in the scan field finishes the hand-over once parcels are ticked.
+        if (obj is self.scan_field and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not self.scan_field.text() and self.parcels):
+            self.complete()
+            return True
+        return False
+
+    # -- looking up ------------------------------------------------------------------------
+    def on_scan(self, text: str) -> None:
+        text = text.strip()
+        if not text or self.busy:
+            return
+        if self.parcels:
+            self._confirm(text)
+            return
+        self.lookup(text)
+
+    def lookup(self, text: str, name: str | None = None) -> None:
+        self.busy = True
+        self.last_query = text
+        self.banner.show_message("info", self.tr("Looking up {0}…").format(text))
+        workers.run(_lookup_job, self.session.actor, text, name, owner=self,
+                    on_done=self._found, on_error=self._lookup_failed)
+
+    def _found(self, result: tuple[list[list[ParcelView]], str]) -> None:
+        self.busy = False
+        groups, self.policy = result
+        if not groups:
+            self.banner.show_message("warn", self.tr("Nothing on the shelf for {0}.").format(
+                self.last_query))
+            self.scan_field.setFocus()
+            return
+        if len(groups) == 1:
+            self.load(groups[0])
+            return
+        self.groups = groups
+        self.people_list.clear()
+        for group in groups:
+            first = group[0]
+            item = QListWidgetItem(self.tr("{0}  {1}  (parcels: {2})").format(
+                first.recipient_name or "—", first.recipient_phone, len(group)))
+            self.people_list.addItem(item)
+        self.people.show()
+        self.people_list.setCurrentRow(0)
+        self.name_field.clear()
+        self.name_field.setFocus()
+        self.banner.show_message("warn", self.tr(
+            "{0} people match {1}: ask for the name, type it and press Enter (or pick one)."
+        ).format(len(groups), self.last_query))
+
+    def _lookup_failed(self, error: BaseException) -> None:
+        self.busy = False
+        self.banner.show_message("error", error_text(error))
+        self.scan_field.setFocus()
+
+    def _filter_people(self, text: str) -> None:
+        wanted = "".join(text.split()).casefold()
+        for row, group in enumerate(self.groups):
+            name = "".join(group[0].recipient_name.split()).casefold()
+            self.people_list.item(row).setHidden(bool(wanted) and wanted not in name)
+        visible = [r for r in range(len(self.groups)) if not self.people_list.item(r).isHidden()]
+        if visible:
+            self.people_list.setCurrentRow(visible[0])
+
+    def _pick_typed(self) -> None:
+        visible = [r for r in range(len(self.groups)) if not self.people_list.item(r).isHidden()]
+        if len(visible) == 1 or (visible and not self.name_field.text().strip()
+                                 and self.people_list.currentRow() in visible):
+            row = visible[0] if len(visible) == 1 else self.people_list.currentRow()
+            self.load(self.groups[row])
+        elif not visible:
+            self.banner.show_message("error", self.tr("No one with {0} is called {1}.").format(
+                self.last_query, self.name_field.text()))
+        else:
+            self.banner.show_message("warn", self.tr("Several people match that name: pick "
+                                                     "one from the list."))
+            self.people_list.setFocus()
+
+    def _pick_item(self, item: QListWidgetItem) -> None:
+        self.load(self.groups[self.people_list.row(item)])
+
+    def load(self, group: list[ParcelView]) -> None:
+        self.people.hide()
+        self.groups = []
+        self.parcels = list(group)
+        self.ticked = set()
+        self.id_info = None
+        first = group[0]
+        self.who.setText(f"{first.recipient_name or '—'}   {first.recipient_phone}")
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(group))
+        for row, view in enumerate(group):
+            check = QTableWidgetItem()
+            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            check.setCheckState(Qt.CheckState.Unchecked)
+            self.table.setItem(row, 0, check)
+            notes = []
+            if view.id_check:
+                notes.append(self.tr("ID check"))
+            if view.damaged:
+                notes.append(self.tr("damaged"))
+            if view.status != "ON_SHELF":
+                notes.append(status_text(view.status))
+            values = (view.pickup_code or "", view.slot or "", view.tracking,
+                      carrier_text(view.carrier, self.session.carriers), view.size,
+                      money(view.cod_fen) if view.cod_fen else "", ", ".join(notes))
+            for col, value in enumerate(values, start=1):
+                self.table.setItem(row, col, QTableWidgetItem(value))
+            self.table.item(row, 2).setData(Qt.ItemDataRole.FontRole, _bold())
+        self.table.blockSignals(False)
+        self._refresh()
+        self.scan_field.setFocus()
+        self.banner.show_message("info", self.tr(
+            "{0}: parcels on the shelf: {1}. Fetch them and scan each barcode.").format(
+            first.recipient_name or first.recipient_phone, len(group)))
+
+    # -- confirming each parcel ---------------------------------------------------------------
+    def _confirm(self, text: str) -> None:
+        key = _key(text)
+        for row, view in enumerate(self.parcels):
+            if key in (view.tracking, view.pickup_code):
+                if view.id in self.ticked:
+                    self.banner.show_message("info", self.tr("{0} is already checked.").format(
+                        view.tracking))
+                    return
+                self._tick(row, True)
+                left = len(self.parcels) - len(self.ticked)
+                if left:
+                    self.banner.show_message("ok", self.tr(
+                        "✓ {0} ({1}). {2} more to scan.").format(view.tracking, view.slot, left))
+                else:
+                    self.banner.show_message("ok", self.tr(
+                        "✓ All checked ({0}). Enter or F12 completes.").format(
+                        len(self.parcels)))
+                return
+        self.banner.show_message("error", self.tr(
+            "WRONG PARCEL: {0} is not for this person. Put it back! (Esc starts over for the "
+            "next person.)").format(text))
+
+    def _tick(self, row: int, on: bool) -> None:
+        self.table.item(row, 0).setCheckState(Qt.CheckState.Checked if on else
+                                              Qt.CheckState.Unchecked)
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() != 0 or not self.parcels:
+            return
+        view = self.parcels[item.row()]
+        if item.checkState() == Qt.CheckState.Checked:
+            self.ticked.add(view.id)
+        else:
+            self.ticked.discard(view.id)
+        colour = "#dcfce7" if view.id in self.ticked else "#ffffff"
+        for col in range(self.table.columnCount()):
+            cell = self.table.item(item.row(), col)
+            if cell is not None:
+                cell.setBackground(_brush(colour))
+        self._refresh()
+
+    def chosen(self) -> list[ParcelView]:
+        return [v for v in self.parcels if v.id in self.ticked]
+
+    def id_needed(self) -> bool:
+        chosen = self.chosen() or self.parcels
+        if self.policy == "always" or (self.id_info and self.id_info.proxy_name):
+            return True
+        return any(v.id_check or (self.policy == "cod" and v.cod_fen > 0) for v in chosen)
+
+    def _refresh(self) -> None:
+        self.payment.set_due(sum(v.cod_fen for v in self.chosen()))
+        if not self.parcels:
+            self.id_state.setText(self.tr("Look up a person first."))
+        elif self.id_info is not None:
+            who = self.id_info.proxy_name or self.id_info.id_name
+            kind = self.tr("Proxy") if self.id_info.proxy_name else self.tr("ID")
+            self.id_state.setText(self.tr("✓ {0} checked: {1}").format(kind, who))
+        elif self.id_needed():
+            self.id_state.setText(self.tr("ID check needed (F7)."))
+        else:
+            self.id_state.setText(self.tr("No ID check needed."))
+        ready = bool(self.ticked) and not self.busy
+        self.complete_button.setEnabled(ready)
+
+    # -- ID, completing -----------------------------------------------------------------------
+    def check_id(self, proxy: bool) -> bool:
+        if not self.parcels:
+            return False
+        dialog = IdCheckDialog(self.parcels[0].recipient_name, proxy, self.id_info, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        if accepted:
+            self.id_info = dialog.info()
+        self.window().activateWindow()  # F12 and the other keys belong to the window again
+        self._refresh()
+        self.scan_field.setFocus()
+        return accepted
+
+    def complete(self) -> None:
+        if self.busy or not self.parcels:
+            return
+        if not self.ticked:
+            self.banner.show_message("error", self.tr(
+                "Scan each parcel's barcode first ({0} to scan).").format(len(self.parcels)))
+            return
+        if self.id_needed() and self.id_info is None and not self.check_id(proxy=False):
+            self.banner.show_message("warn", self.tr("An ID check is needed before handing over."))
+            return
+        problem = self.payment.problem()
+        if problem:
+            self.banner.show_message("error", problem)
+            return
+        from station.services.pickup import PickupRequest
+
+        info = self.id_info
+        request = PickupRequest(
+            refs=tuple(v.tracking for v in self.chosen()),
+            id_type=info.id_type if info else None, id_number=info.id_number if info else None,
+            id_name=info.id_name if info else None, proxy_name=info.proxy_name if info else None,
+            proxy_phone=info.proxy_phone if info else None, method=self.payment.method(),
+            tendered_fen=self.payment.tendered_fen(), signature_png=self.signature.to_png())
+        self.busy = True
+        self._refresh()
+        self.banner.show_message("info", self.tr("Handing over…"))
+        workers.run(_pickup_job, self.session.actor, request, owner=self,
+                    on_done=self._done, on_error=self._failed)
+
+    def _done(self, result: Any) -> None:  # noqa: ANN401 - PickupResult
+        self.busy = False
+        left = len(self.parcels) - len(result.parcels)
+        name = self.parcels[0].recipient_name if self.parcels else ""
+        self.clear()
+        text = self.tr("Handed over to {1}: {0} parcel(s). Receipt {2}.").format(
+            len(result.parcels), name, result.receipt_no)
+        if result.method == "cash" and result.change_fen:
+            text += " " + self.tr("CHANGE {0}").format(money(result.change_fen))
+        elif result.due_fen:
+            text += " " + self.tr("Paid {0}.").format(money(result.paid_fen))
+        if left:
+            text += " " + self.tr("{0} not scanned stay on the shelf.").format(left)
+        self.banner.show_message("ok", text)
+        self.session.parcels_changed.emit()
+        workers.run(_receipt_job, result.receipt_no, owner=self, lane="paper",
+                    on_done=self._print_receipt, on_error=lambda e: None)
+
+    def _failed(self, error: BaseException) -> None:
+        self.busy = False
+        if getattr(error, "code", "") in ("id_mismatch", "id_required"):
+            self.id_info = None
+        self._refresh()
+        self.banner.show_message("error", error_text(error))
+        self.scan_field.setFocus()
+
+    def _print_receipt(self, result: tuple[bytes, str]) -> None:
+        pdf, path = result
+        service = self.session.print_service()
+        if service is None:
+            self.session.last_print = path
+            return
+        from ui.printing import DocKind
+
+        service.submit(pdf, DocKind.RECEIPT, job_name=f"receipt-{path}")
+
+    def clear(self) -> None:
+        """Ready for the next person."""
+        self.parcels, self.ticked, self.groups, self.id_info = [], set(), [], None
+        self.table.setRowCount(0)
+        self.people.hide()
+        self.who.setText("")
+        self.payment.reset()
+        self.signature.clear()
+        self.scan_field.clear()
+        self.banner.show_message("idle", self.tr("Next person: scan or type the pickup code, "
+                                                 "phone number or last 4 digits."))
+        self._refresh()
+        self.scan_field.setFocus()
+
+    # -- language ------------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.search_label.setText(self.tr("Find (F2)"))
+        self.scan_field.setPlaceholderText(self.tr("Pickup code, phone, last 4 digits or "
+                                                   "tracking number, Enter"))
+        self.next_button.setText(self.tr("Next person (Esc)"))
+        self.people.setTitle(self.tr("Several people: which one?"))
+        self.name_field.setPlaceholderText(self.tr("Type the name, Enter"))
+        self.table.setHorizontalHeaderLabels([
+            "✓", self.tr("Pickup code"), self.tr("Slot"), self.tr("Tracking number"),
+            self.tr("Carrier"), self.tr("Size"), self.tr("COD"), self.tr("Notes")])
+        self.id_box.setTitle(self.tr("Identity"))
+        self.id_button.setText(self.tr("Check ID (F7)"))
+        self.proxy_button.setText(self.tr("Proxy pickup (F8)"))
+        self.sign_box.setTitle(self.tr("Signature"))
+        self.signature.hint = self.tr("Sign here (mouse, pen or finger)")
+        self.signature.update()
+        self.clear_sign.setText(self.tr("Clear signature"))
+        self.complete_button.setText(self.tr("Complete hand-over (F12)"))
+        self._refresh()
+
+
+def _bold():  # noqa: ANN202
+    from PySide6.QtGui import QFont
+
+    font = QFont()
+    font.setBold(True)
+    font.setPointSizeF(16)
+    return font
+
+
+def _brush(colour: str):  # noqa: ANN202
+    from PySide6.QtGui import QBrush, QColor
+
+    return QBrush(QColor(colour))
