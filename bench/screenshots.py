@@ -85,6 +85,14 @@ def main() -> None:
     intake.form.phone.setText("13612345678")
     shot("02-intake-form")
     intake.skip_form()
+    from ui.screens.intake_form import DamageDialog
+
+    damage = DamageDialog("", window)
+    damage.text.setPlainText("外箱破损，有水渍" if args.lang == "zh_CN" else "box torn, wet")
+    damage.show()
+    settle(app)
+    damage.grab().save(str(out / f"{tag}-02b-damage-dialog.png"))
+    damage.close()
 
     pickup = window.show_screen("pickup")
     target = (Parcel.select().where(Parcel.status == "ON_SHELF", Parcel.cod_fen > 0).first()
@@ -95,10 +103,29 @@ def main() -> None:
     pickup.payment.choose("cash")
     pickup.payment.tendered.setText("100")
     shot("03-pickup")
-    pickup.clear()
-    pickup.on_scan(target.recipient_phone[-4:] if target.recipient_phone else "0000")
+    from ui.screens.pickup_dialogs import IdCheckDialog
+
+    dialog = IdCheckDialog(target.recipient_name, proxy=True, parent=window)
+    dialog.proxy_name.setText("王小明")
+    dialog.number.setText("11010519491231002X")
+    dialog.name.setText("王小明")
+    dialog.show()
     settle(app)
-    shot("04-pickup-lookup")
+    dialog.grab().save(str(out / f"{tag}-03b-id-dialog.png"))
+    dialog.close()
+    pickup.clear()
+    from station.services import intake as intake_service
+
+    for i, (name, phone) in enumerate((("王芳", "13900004321"), ("李娜", "13800004321"))):
+        request = intake_service.IntakeRequest(tracking=f"YT77700000000{i}", phone=phone,
+                                               name=name, size="S")
+        try:
+            intake_service.intake(window.session.actor, request)
+        except Exception:  # noqa: BLE001 - already there from an earlier run
+            pass
+    pickup.on_scan("4321")
+    settle(app)
+    shot("04-pickup-chooser")
     pickup.clear()
 
     parcels = window.show_screen("parcels")

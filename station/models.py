@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from peewee import (
+    SQL,
     AutoField,
     BigIntegerField,
     BooleanField,
@@ -32,6 +33,14 @@ RETURNED = "RETURNED"
 MISSING = "MISSING"
 STATUSES = (ON_SHELF, PICKED_UP, RETURN_PENDING, RETURNED, MISSING)
 ACTIVE_STATUSES = (ON_SHELF, RETURN_PENDING, MISSING)
+ACTIVE_SQL = "status IN ('ON_SHELF', 'RETURN_PENDING', 'MISSING')"
+
+
+def active_clause() -> SQL:
+    """ "Still at the station" as literal SQL, the very text of the partial indexes' WHERE:
+    SQLite can use a partial index only when it can prove the query implies it, which it
+    cannot for bound parameters (with 1M finished parcels that is 0.1 ms against 100 ms)."""
+    return SQL(ACTIVE_SQL)
 
 
 class BaseModel(Model):

@@ -91,7 +91,9 @@ class ScaleWorker(QObject):
             config = self.config
             opener = lambda: open_scale(config)  # noqa: E731
         self._monitor = ScaleMonitor(
-            opener, self._relay.emit, poll_interval=self.poll_interval,
+            opener,
+            self._relay.emit,
+            poll_interval=self.poll_interval,
             max_backoff=self.max_backoff,
         )
         self._monitor.start()

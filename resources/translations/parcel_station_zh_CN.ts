@@ -4,1977 +4,2037 @@
 <context>
     <name>AddShelfDialog</name>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="80"/>
+        <location filename="../../ui/screens/shelves.py" line="80" />
         <source>Add a shelf</source>
-        <translation type="unfinished"></translation>
+        <translation>添加货架</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="84"/>
+        <location filename="../../ui/screens/shelves.py" line="84" />
         <source>1-3 letters, e.g. E</source>
-        <translation type="unfinished"></translation>
+        <translation>1-3 个字母，如 E</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="90"/>
+        <location filename="../../ui/screens/shelves.py" line="90" />
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="91"/>
+        <location filename="../../ui/screens/shelves.py" line="91" />
         <source>Layers</source>
-        <translation type="unfinished"></translation>
+        <translation>层数</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="92"/>
+        <location filename="../../ui/screens/shelves.py" line="92" />
         <source>Parcels per layer</source>
-        <translation type="unfinished"></translation>
+        <translation>每层容量</translation>
     </message>
 </context>
 <context>
     <name>CarriersPage</name>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="197"/>
+        <location filename="../../ui/screens/settings_pages.py" line="197" />
         <source>Carrier terms saved ({0} changed).</source>
-        <translation type="unfinished"></translation>
+        <translation>快递公司设置已保存（{0} 项更改）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="201"/>
+        <location filename="../../ui/screens/settings_pages.py" line="201" />
         <source>Carrier</source>
-        <translation type="unfinished"></translation>
+        <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="201"/>
+        <location filename="../../ui/screens/settings_pages.py" line="201" />
         <source>Return after (days)</source>
-        <translation type="unfinished"></translation>
+        <translation>滞留退回（天）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="202"/>
+        <location filename="../../ui/screens/settings_pages.py" line="202" />
         <source>Remind after (days)</source>
-        <translation type="unfinished"></translation>
+        <translation>提醒取件（天）</translation>
     </message>
 </context>
 <context>
     <name>CounterPage</name>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="113"/>
-        <location filename="../../ui/screens/settings_local.py" line="187"/>
-        <location filename="../../ui/screens/settings_local.py" line="188"/>
+        <location filename="../../ui/screens/settings_local.py" line="113" />
+        <location filename="../../ui/screens/settings_local.py" line="187" />
+        <location filename="../../ui/screens/settings_local.py" line="188" />
         <source>None: save PDF files</source>
-        <translation type="unfinished"></translation>
+        <translation>无：保存为 PDF 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="140"/>
-        <source>This counter&apos;s settings are saved.</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/screens/settings_local.py" line="140" />
+        <source>This counter's settings are saved.</source>
+        <translation>本机设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="142"/>
+        <location filename="../../ui/screens/settings_local.py" line="142" />
         <source>The new database is used from the next start.</source>
-        <translation type="unfinished"></translation>
+        <translation>新数据库将在下次启动时使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="150"/>
+        <location filename="../../ui/screens/settings_local.py" line="150" />
         <source>Station database</source>
-        <translation type="unfinished"></translation>
+        <translation>驿站数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="151"/>
+        <location filename="../../ui/screens/settings_local.py" line="151" />
         <source>Station database (*.db);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>驿站数据库 (*.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="157"/>
-        <location filename="../../ui/screens/settings_local.py" line="180"/>
+        <location filename="../../ui/screens/settings_local.py" line="157" />
+        <location filename="../../ui/screens/settings_local.py" line="180" />
         <source>Backup folder</source>
-        <translation type="unfinished"></translation>
+        <translation>备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="165"/>
+        <location filename="../../ui/screens/settings_local.py" line="165" />
         <source>Choose a backup folder first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择备份文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="167"/>
+        <location filename="../../ui/screens/settings_local.py" line="167" />
         <source>Backing up…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="169"/>
+        <location filename="../../ui/screens/settings_local.py" line="169" />
         <source>Backup saved: {0} ({1} parcels).</source>
-        <translation type="unfinished"></translation>
+        <translation>备份已保存：{0}（{1} 件包裹）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="172"/>
+        <location filename="../../ui/screens/settings_local.py" line="172" />
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="173"/>
+        <location filename="../../ui/screens/settings_local.py" line="173" />
         <source>Counter name</source>
-        <translation type="unfinished"></translation>
+        <translation>柜台名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="174"/>
+        <location filename="../../ui/screens/settings_local.py" line="174" />
         <source>Lock the screen after idle (min)</source>
-        <translation type="unfinished"></translation>
+        <translation>空闲多久后锁屏（分钟）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="175"/>
+        <location filename="../../ui/screens/settings_local.py" line="175" />
         <source>never</source>
-        <translation type="unfinished"></translation>
+        <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="176"/>
+        <location filename="../../ui/screens/settings_local.py" line="176" />
         <source>Database</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="177"/>
-        <location filename="../../ui/screens/settings_local.py" line="181"/>
+        <location filename="../../ui/screens/settings_local.py" line="177" />
+        <location filename="../../ui/screens/settings_local.py" line="181" />
         <source>Choose…</source>
-        <translation type="unfinished"></translation>
+        <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="178"/>
+        <location filename="../../ui/screens/settings_local.py" line="178" />
         <source>A file path, or postgresql://user:password@host/name for a station with several counters. Used from the next start.</source>
-        <translation type="unfinished"></translation>
+        <translation>文件路径；多柜台驿站可填 postgresql://用户:密码@主机/库名。下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="182"/>
+        <location filename="../../ui/screens/settings_local.py" line="182" />
         <source>Back up now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即备份</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="183"/>
+        <location filename="../../ui/screens/settings_local.py" line="183" />
         <source>Label printer</source>
-        <translation type="unfinished"></translation>
+        <translation>标签打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="184"/>
+        <location filename="../../ui/screens/settings_local.py" line="184" />
         <source>Receipt printer</source>
-        <translation type="unfinished"></translation>
+        <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="185"/>
+        <location filename="../../ui/screens/settings_local.py" line="185" />
         <source>Print a shelf sticker for every intake</source>
-        <translation type="unfinished"></translation>
+        <translation>每次入库都打印货架标签</translation>
     </message>
 </context>
 <context>
     <name>DamageDialog</name>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="250"/>
+        <location filename="../../ui/screens/intake_form.py" line="252" />
         <source>Damaged parcel</source>
-        <translation type="unfinished"></translation>
+        <translation>破损件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="253"/>
+        <location filename="../../ui/screens/intake_form.py" line="255" />
         <source>What is damaged? (wet, torn, crushed, open…)</source>
-        <translation type="unfinished"></translation>
+        <translation>哪里破损？（受潮、破裂、压坏、开封…）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="261"/>
+        <location filename="../../ui/screens/intake_form.py" line="263" />
         <source>Take photo</source>
-        <translation type="unfinished"></translation>
+        <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="268"/>
+        <location filename="../../ui/screens/intake_form.py" line="270" />
         <source>Mark damaged (Ctrl+Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>标记破损 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="277"/>
+        <location filename="../../ui/screens/intake_form.py" line="279" />
         <source>No camera connected: describe the damage.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接摄像头：请用文字描述破损情况。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="280"/>
+        <location filename="../../ui/screens/intake_form.py" line="282" />
         <source>Camera: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>摄像头：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="295"/>
+        <location filename="../../ui/screens/intake_form.py" line="297" />
         <source>Photo saved: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>照片已保存：{0}</translation>
     </message>
 </context>
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="227"/>
+        <location filename="../../ui/screens/settings_local.py" line="227" />
         <source>Scale settings saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="230"/>
+        <location filename="../../ui/screens/settings_local.py" line="230" />
         <source>The scale of this counter. Without one, weights are typed at intake.</source>
-        <translation type="unfinished"></translation>
+        <translation>本柜台的电子秤。没有电子秤时，入库时手动输入重量。</translation>
     </message>
 </context>
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../ui/screens/common.py" line="113"/>
+        <location filename="../../ui/screens/common.py" line="118" />
         <source>Unexpected problem: {0}. Nothing further was changed; please report it.</source>
-        <translation type="unfinished"></translation>
+        <translation>意外问题：{0}。未做进一步更改，请报告此问题。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="121"/>
+        <location filename="../../ui/screens/common.py" line="126" />
         <source>Wrong PIN ({0} tries left before the account locks).</source>
-        <translation type="unfinished"></translation>
+        <translation>PIN 码错误（还可尝试 {0} 次，之后账号将被锁定）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="124"/>
+        <location filename="../../ui/screens/common.py" line="129" />
         <source>Unknown user name or wrong PIN.</source>
-        <translation type="unfinished"></translation>
+        <translation>用户名不存在或 PIN 码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="127"/>
+        <location filename="../../ui/screens/common.py" line="132" />
         <source>This account is locked after too many wrong PINs. Try again in {0} min, or ask the owner to reset the PIN.</source>
-        <translation type="unfinished"></translation>
+        <translation>PIN 码错误次数过多，账号已锁定。请 {0} 分钟后再试，或请站长重置 PIN 码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="133"/>
+        <location filename="../../ui/screens/common.py" line="138" />
         <source>{0} is already here: {1}, pickup code {2} ({3}). Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 已在站内：{1}，取件码 {2}（{3}）。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="142"/>
-        <source>This number is not in a loaded manifest: type the recipient&apos;s phone number (or the last 4 digits and extension from a privacy label).</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/screens/common.py" line="147" />
+        <source>This number is not in a loaded manifest: type the recipient's phone number (or the last 4 digits and extension from a privacy label).</source>
+        <translation>此单号不在已导入的预报清单中：请输入收件人手机号（隐私面单可输入后4位和分机号）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="148"/>
-        <source>This recipient asked for door delivery. Call them and tick &apos;Consent by phone call&apos;, or give the parcel back to the courier.</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/screens/common.py" line="153" />
+        <source>This recipient asked for door delivery. Call them and tick 'Consent by phone call', or give the parcel back to the courier.</source>
+        <translation>该收件人要求送货上门。请电话征得同意并勾选“电话同意”，或把包裹退给快递员。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="154"/>
+        <location filename="../../ui/screens/common.py" line="159" />
         <source>No shelf has room for a size-{0} parcel. Free some space, add a layer or shelf, or choose another size.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有货架能放下 {0} 号件。请腾出空间、增加层或货架，或选择其他尺寸。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="160"/>
+        <location filename="../../ui/screens/common.py" line="165" />
         <source>An ID check is needed for this pickup (cash on delivery, proxy pickup or station policy): enter the ID type and number.</source>
-        <translation type="unfinished"></translation>
+        <translation>此次取件需要核验身份（到付、代取或驿站规定）：请输入证件类型和号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="166"/>
+        <location filename="../../ui/screens/common.py" line="171" />
         <source>The name on the ID does not match. Do not hand over the parcel.</source>
-        <translation type="unfinished"></translation>
+        <translation>证件上的姓名不符。请勿交付包裹。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="170"/>
-        <source>The ID number is not valid: {0}</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/screens/common.py" line="175" />
+        <source>The ID number is not valid. Check the document and type it again.</source>
+        <translation>证件号码无效。请核对证件后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="172"/>
+        <location filename="../../ui/screens/common.py" line="178" />
         <source>Too many failed ID checks for this parcel. Only the owner can hand it over now.</source>
-        <translation type="unfinished"></translation>
+        <translation>此包裹身份核验失败次数过多，现在只有站长可以交付。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="177"/>
+        <location filename="../../ui/screens/common.py" line="183" />
         <source>Cash on delivery is due: choose cash, WeChat Pay, Alipay or card.</source>
-        <translation type="unfinished"></translation>
+        <translation>需收到付款：请选择现金、微信支付、支付宝或刷卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="181"/>
+        <location filename="../../ui/screens/common.py" line="187" />
         <source>The cash tendered is less than the amount due.</source>
-        <translation type="unfinished"></translation>
+        <translation>实收现金少于应收金额。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="183"/>
+        <location filename="../../ui/screens/common.py" line="189" />
         <source>These parcels belong to different people. Hand them over separately.</source>
-        <translation type="unfinished"></translation>
+        <translation>这些包裹属于不同的人，请分别交付。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="187"/>
+        <location filename="../../ui/screens/common.py" line="193" />
         <source>{0} cannot be handed out: it is {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 不能出库：当前状态为{1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="191"/>
+        <location filename="../../ui/screens/common.py" line="197" />
         <source>Another counter has just handed out one of these parcels. Look them up again.</source>
-        <translation type="unfinished"></translation>
+        <translation>另一个柜台刚刚交付了其中一件包裹，请重新查询。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="196"/>
+        <location filename="../../ui/screens/common.py" line="202" />
         <source>The station database is busy. Wait a moment and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>驿站数据库正忙，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="198"/>
+        <location filename="../../ui/screens/common.py" line="204" />
         <source>The station database cannot be used: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法使用驿站数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="200"/>
+        <location filename="../../ui/screens/common.py" line="206" />
         <source>Only the station owner can do this. Ask the owner to log in.</source>
-        <translation type="unfinished"></translation>
+        <translation>只有站长可以执行此操作，请站长登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="202"/>
+        <location filename="../../ui/screens/common.py" line="208" />
         <source>No such parcel at this station: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>本站没有此包裹：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="206"/>
+        <location filename="../../ui/screens/common.py" line="212" />
         <source>{0} is full for this size: choose another slot.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 已放满该尺寸的包裹：请选择其他货位。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="210"/>
+        <location filename="../../ui/screens/common.py" line="216" />
         <source>Shelf {0} still holds {1} parcels: move them first.</source>
-        <translation type="unfinished"></translation>
+        <translation>货架 {0} 上还有 {1} 件包裹：请先移走。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/common.py" line="226" />
+        <source>This is not a tracking number: scan the barcode again.</source>
+        <translation>这不是快递单号：请重新扫描条码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/common.py" line="229" />
+        <source>This phone number cannot be used. Check it and type it again.</source>
+        <translation>手机号码有误，请核对后重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/common.py" line="232" />
+        <source>Not an amount: type it like 12.50.</source>
+        <translation>金额格式不对：请按 12.50 这样输入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/common.py" line="234" />
+        <source>There is no such shelf or slot. Slots are named like A-3 (shelf-layer).</source>
+        <translation>没有这个货架或货位。货位写作 A-3（货架-层）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/common.py" line="237" />
+        <source>A shelf is named with 1-3 letters and has 1-20 layers; capacities are 0-999 per size.</source>
+        <translation>货架名为 1-3 个字母，1-20 层；每种尺寸容量为 0-999。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/common.py" line="240" />
+        <source>That name is already taken.</source>
+        <translation>该名称已被使用。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/common.py" line="242" />
+        <source>A PIN needs 4 to 64 characters.</source>
+        <translation>PIN 码需要 4 到 64 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/common.py" line="244" />
+        <source>Refused: {0}</source>
+        <translation>操作被拒绝：{0}</translation>
     </message>
 </context>
 <context>
     <name>IdCheckDialog</name>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="123"/>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="123" />
         <source>Type the number printed on the document.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入证件上的号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="129"/>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="129" />
         <source>✓ The number is valid</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ 号码有效</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="137"/>
-        <source>Type the proxy&apos;s name first.</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="132" />
+        <source>This is not a valid number for this document. Check it and type it again.</source>
+        <translation>该证件号码无效，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="141"/>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="139" />
+        <source>Type the proxy's name first.</source>
+        <translation>请先输入代取人姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="143" />
         <source>Type the name on the document.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入证件上的姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="145"/>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="147" />
         <source>✗ Does not match {0}: do not hand over</source>
-        <translation type="unfinished"></translation>
+        <translation>✗ 与 {0} 不符：请勿交付</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="150"/>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="152" />
         <source>✓ Matches {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ 与 {0} 相符</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="179"/>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="181" />
         <source>ID check</source>
-        <translation type="unfinished"></translation>
+        <translation>核验身份</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="181"/>
-        <source>Proxy pickup for {0}: check the proxy&apos;s ID.</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="183" />
+        <source>Proxy pickup for {0}: check the proxy's ID.</source>
+        <translation>代 {0} 取件：请核验代取人的证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="184"/>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="186" />
         <source>Check the ID of {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>请核验 {0} 的证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="185"/>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="187" />
         <source>Someone else collects (proxy pickup)</source>
-        <translation type="unfinished"></translation>
+        <translation>他人代取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="186"/>
-        <source>Proxy&apos;s name</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="188" />
+        <source>Proxy's name</source>
+        <translation>代取人姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="187"/>
-        <source>Proxy&apos;s phone</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="189" />
+        <source>Proxy's phone</source>
+        <translation>代取人手机</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="188"/>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="190" />
         <source>Document</source>
-        <translation type="unfinished"></translation>
+        <translation>证件类型</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="189"/>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="191" />
         <source>Number</source>
-        <translation type="unfinished"></translation>
+        <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="190"/>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="192" />
         <source>Name on the document</source>
-        <translation type="unfinished"></translation>
+        <translation>证件姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="193"/>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="195" />
         <source>Confirm</source>
-        <translation type="unfinished"></translation>
+        <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_dialogs.py" line="194"/>
+        <location filename="../../ui/screens/pickup_dialogs.py" line="196" />
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
     <name>IdType</name>
     <message>
-        <location filename="../../ui/screens/common.py" line="59"/>
+        <location filename="../../ui/screens/common.py" line="59" />
         <source>Resident ID card</source>
-        <translation type="unfinished"></translation>
+        <translation>居民身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="60"/>
+        <location filename="../../ui/screens/common.py" line="60" />
         <source>Passport</source>
-        <translation type="unfinished"></translation>
+        <translation>护照</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="61"/>
+        <location filename="../../ui/screens/common.py" line="61" />
         <source>Hong Kong/Macau permit</source>
-        <translation type="unfinished"></translation>
+        <translation>港澳通行证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="62"/>
+        <location filename="../../ui/screens/common.py" line="62" />
         <source>Taiwan permit</source>
-        <translation type="unfinished"></translation>
+        <translation>台湾通行证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="63"/>
+        <location filename="../../ui/screens/common.py" line="63" />
         <source>Other document</source>
-        <translation type="unfinished"></translation>
+        <translation>其他证件</translation>
     </message>
 </context>
 <context>
     <name>IntakeScreen</name>
     <message>
-        <location filename="../../ui/screens/intake.py" line="193"/>
+        <location filename="../../ui/screens/intake.py" line="193" />
         <source>Size for the next scans: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>后续扫描的尺寸：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="205"/>
-        <source>{0} is already waiting for the recipient&apos;s details.</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/screens/intake.py" line="205" />
+        <source>{0} is already waiting for the recipient's details.</source>
+        <translation>{0} 已在等待填写收件人信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="211"/>
+        <location filename="../../ui/screens/intake.py" line="211" />
         <source>Checking {0}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在查询 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="228"/>
+        <location filename="../../ui/screens/intake.py" line="228" />
         <source>ALREADY ON THE SHELF</source>
-        <translation type="unfinished"></translation>
+        <translation>已在货架上</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="231"/>
+        <location filename="../../ui/screens/intake.py" line="231" />
         <source>{0} is already here: {1}, pickup code {2}. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 已在站内：{1}，取件码 {2}。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="245"/>
-        <source>{0} needs the recipient&apos;s details: it waits behind {1} ({2} waiting).</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/screens/intake.py" line="245" />
+        <source>{0} needs the recipient's details: it waits behind {1} ({2} waiting).</source>
+        <translation>{0} 需要填写收件人信息：排在 {1} 之后（{2} 件等待中）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="253"/>
+        <location filename="../../ui/screens/intake.py" line="253" />
         <source>NOT TAKEN IN</source>
-        <translation type="unfinished"></translation>
+        <translation>未入库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="261"/>
+        <location filename="../../ui/screens/intake.py" line="261" />
         <source>{0}: the recipient asked for door delivery. Call for consent first.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}：收件人要求送货上门。请先电话征得同意。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="265"/>
+        <location filename="../../ui/screens/intake.py" line="265" />
         <source>{0} is not in a loaded manifest: type the phone number, Enter, name, Enter, size, Enter.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 不在预报清单中：输入手机号，回车；姓名，回车；尺寸，回车。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="267"/>
+        <location filename="../../ui/screens/intake.py" line="267" />
         <source>WHO IS IT FOR?</source>
-        <translation type="unfinished"></translation>
+        <translation>收件人是谁？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="284"/>
+        <location filename="../../ui/screens/intake.py" line="284" />
         <source>Taking in {0}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在入库 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="312"/>
+        <location filename="../../ui/screens/intake.py" line="312" />
         <source>{0} was not taken in.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 未入库。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="326"/>
+        <location filename="../../ui/screens/intake.py" line="326" />
         <source>Put it on {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>请放到 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="328"/>
+        <location filename="../../ui/screens/intake.py" line="328" />
         <source> — marked damaged</source>
-        <translation type="unfinished"></translation>
+        <translation> — 已标记破损</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="329"/>
+        <location filename="../../ui/screens/intake.py" line="329" />
         <source>Taken in: {0} → {1}, code {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>已入库：{0} → {1}，取件码 {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="356"/>
+        <location filename="../../ui/screens/intake.py" line="356" />
         <source>Taken in this session: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>本班次已入库：{0} 件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="363"/>
+        <location filename="../../ui/screens/intake.py" line="363" />
         <source>Sticker saved: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>标签已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="372"/>
+        <location filename="../../ui/screens/intake.py" line="372" />
         <source>Sticker not printed: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>标签未打印：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="385"/>
+        <location filename="../../ui/screens/intake.py" line="385" />
         <source>Damaged: {0} (goes with the next parcel)</source>
-        <translation type="unfinished"></translation>
+        <translation>破损：{0}（用于下一件包裹）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="402"/>
+        <location filename="../../ui/screens/intake.py" line="402" />
         <source>UNDONE</source>
-        <translation type="unfinished"></translation>
+        <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="403"/>
+        <location filename="../../ui/screens/intake.py" line="403" />
         <source>Take {0} off the shelf and scan it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>请把 {0} 从货架上取下并重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="405"/>
+        <location filename="../../ui/screens/intake.py" line="405" />
         <source>Intake of {0} was undone; its slot is free again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 的入库已撤销，货位已释放。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="421"/>
+        <location filename="../../ui/screens/intake.py" line="421" />
         <source>Scan (F1)</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描 (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="422"/>
+        <location filename="../../ui/screens/intake.py" line="422" />
         <source>Scan or type the tracking number, Enter</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描或输入快递单号，回车</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="423"/>
+        <location filename="../../ui/screens/intake.py" line="423" />
         <source>Size (Ctrl+1–4):</source>
-        <translation type="unfinished"></translation>
+        <translation>尺寸 (Ctrl+1–4)：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="424"/>
+        <location filename="../../ui/screens/intake.py" line="424" />
         <source>Damaged… (F6)</source>
-        <translation type="unfinished"></translation>
+        <translation>破损… (F6)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="425"/>
+        <location filename="../../ui/screens/intake.py" line="425" />
         <source>Undo last intake (Ctrl+Z)</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销上一件入库 (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="427"/>
+        <location filename="../../ui/screens/intake.py" line="427" />
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="427"/>
+        <location filename="../../ui/screens/intake.py" line="427" />
         <source>Tracking number</source>
-        <translation type="unfinished"></translation>
+        <translation>快递单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="427"/>
+        <location filename="../../ui/screens/intake.py" line="427" />
         <source>Carrier</source>
-        <translation type="unfinished"></translation>
+        <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="428"/>
+        <location filename="../../ui/screens/intake.py" line="428" />
         <source>Pickup code</source>
-        <translation type="unfinished"></translation>
+        <translation>取件码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="428"/>
+        <location filename="../../ui/screens/intake.py" line="428" />
         <source>Slot</source>
-        <translation type="unfinished"></translation>
+        <translation>货位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="428"/>
+        <location filename="../../ui/screens/intake.py" line="428" />
         <source>Recipient</source>
-        <translation type="unfinished"></translation>
+        <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="428"/>
+        <location filename="../../ui/screens/intake.py" line="428" />
         <source>Weight</source>
-        <translation type="unfinished"></translation>
+        <translation>重量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="430"/>
+        <location filename="../../ui/screens/intake.py" line="430" />
         <source>Scan a parcel: its pickup code appears here</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描包裹后，取件码显示在这里</translation>
     </message>
 </context>
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../ui/screens/common.py" line="70"/>
+        <location filename="../../ui/screens/common.py" line="70" />
         <source>en</source>
-        <translation type="unfinished"></translation>
+        <translation>zh_CN</translation>
     </message>
 </context>
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../ui/screens/login.py" line="134"/>
+        <location filename="../../ui/screens/login.py" line="134" />
         <source>Screen locked. Type your PIN to continue, or log in as another user.</source>
-        <translation type="unfinished"></translation>
+        <translation>屏幕已锁定。输入 PIN 码继续，或以其他用户登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="156"/>
+        <location filename="../../ui/screens/login.py" line="156" />
         <source>The station database is not open yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>驿站数据库尚未打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="160"/>
+        <location filename="../../ui/screens/login.py" line="160" />
         <source>Type your user name.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="164"/>
+        <location filename="../../ui/screens/login.py" line="164" />
         <source>Type your PIN.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入 PIN 码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="169"/>
+        <location filename="../../ui/screens/login.py" line="169" />
         <source>Checking…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="200"/>
+        <location filename="../../ui/screens/login.py" line="200" />
         <source>The lock has expired: you can try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>锁定已解除：可以重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="203"/>
+        <location filename="../../ui/screens/login.py" line="203" />
         <source>This account is locked after too many wrong PINs. Try again in {0} min, or ask the owner to reset the PIN.</source>
-        <translation type="unfinished"></translation>
+        <translation>PIN 码错误次数过多，账号已锁定。请 {0} 分钟后再试，或请站长重置 PIN 码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="208"/>
+        <location filename="../../ui/screens/login.py" line="208" />
         <source>Station database</source>
-        <translation type="unfinished"></translation>
+        <translation>驿站数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="209"/>
+        <location filename="../../ui/screens/login.py" line="209" />
         <source>Station database (*.db);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>驿站数据库 (*.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="226"/>
+        <location filename="../../ui/screens/login.py" line="226" />
         <source>Parcel Station</source>
-        <translation type="unfinished"></translation>
+        <translation>快递驿站</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="228"/>
+        <location filename="../../ui/screens/login.py" line="228" />
         <source>Locked by {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 已锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="230"/>
+        <location filename="../../ui/screens/login.py" line="230" />
         <source>Log in to start your shift</source>
-        <translation type="unfinished"></translation>
+        <translation>登录开始当班</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="231"/>
+        <location filename="../../ui/screens/login.py" line="231" />
         <source>User name</source>
-        <translation type="unfinished"></translation>
+        <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="232"/>
+        <location filename="../../ui/screens/login.py" line="232" />
         <source>PIN</source>
-        <translation type="unfinished"></translation>
+        <translation>PIN 码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="233"/>
+        <location filename="../../ui/screens/login.py" line="233" />
         <source>e.g. amy</source>
-        <translation type="unfinished"></translation>
+        <translation>例如 amy</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="234"/>
+        <location filename="../../ui/screens/login.py" line="234" />
         <source>Log in (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>登录（回车）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/login.py" line="235"/>
+        <location filename="../../ui/screens/login.py" line="235" />
         <source>Choose another database file…</source>
-        <translation type="unfinished"></translation>
+        <translation>选择其他数据库文件…</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="160"/>
+        <location filename="../../ui/main_window.py" line="160" />
         <source>Opening the station database…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在打开驿站数据库…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="300" />
         <source>Intake</source>
-        <translation type="unfinished"></translation>
+        <translation>入库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="300" />
         <source>Pickup</source>
-        <translation type="unfinished"></translation>
+        <translation>取件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301"/>
+        <location filename="../../ui/main_window.py" line="301" />
         <source>Parcels</source>
-        <translation type="unfinished"></translation>
+        <translation>包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301"/>
+        <location filename="../../ui/main_window.py" line="301" />
         <source>Shelves</source>
-        <translation type="unfinished"></translation>
+        <translation>货架</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="302" />
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="306" />
         <source>Lock (Ctrl+L)</source>
-        <translation type="unfinished"></translation>
+        <translation>锁屏 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="307"/>
+        <location filename="../../ui/main_window.py" line="307" />
         <source>Parcel Station</source>
-        <translation type="unfinished"></translation>
+        <translation>快递驿站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="321" />
         <source>Not logged in</source>
-        <translation type="unfinished"></translation>
+        <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="323" />
         <source>owner</source>
-        <translation type="unfinished"></translation>
+        <translation>站长</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="323" />
         <source>clerk</source>
-        <translation type="unfinished"></translation>
+        <translation>店员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="324" />
         <source>Clerk: {0} ({1})</source>
-        <translation type="unfinished"></translation>
+        <translation>当班：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="325" />
         <source>Counter: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>柜台：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327"/>
+        <location filename="../../ui/main_window.py" line="327" />
         <source>Database: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="329"/>
+        <location filename="../../ui/main_window.py" line="329" />
         <source>Database: not open</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库：未打开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="331"/>
+        <location filename="../../ui/main_window.py" line="331" />
         <source>Scale: none (type weights)</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤：无（手动输入重量）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333"/>
+        <location filename="../../ui/main_window.py" line="333" />
         <source>Scale: {0} g</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤：{0} 克</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335"/>
+        <location filename="../../ui/main_window.py" line="335" />
         <source>Scale: waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤：等待稳定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338"/>
+        <location filename="../../ui/main_window.py" line="338" />
         <source>Label printer: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>标签打印机：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="340" />
         <source>Label printer: none (PDF files)</source>
-        <translation type="unfinished"></translation>
+        <translation>标签打印机：无（保存 PDF）</translation>
     </message>
 </context>
 <context>
     <name>ParcelDetail</name>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="127"/>
-        <location filename="../../ui/screens/parcel_detail.py" line="218"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="127" />
+        <location filename="../../ui/screens/parcel_detail.py" line="218" />
         <source>Select a parcel to see its history.</source>
-        <translation type="unfinished"></translation>
+        <translation>选择一件包裹查看其记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="166"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="166" />
         <source>Type the slot to move to, e.g. B-2.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入要移到的货位，如 B-2。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="174"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="174" />
         <source>{0}: now {1}, {2}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}：现为{1}，{2}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="184"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="184" />
         <source>Taken in</source>
-        <translation type="unfinished"></translation>
+        <translation>入库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="184"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="184" />
         <source>Picked up</source>
-        <translation type="unfinished"></translation>
+        <translation>已取件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="185"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="185" />
         <source>Moved</source>
-        <translation type="unfinished"></translation>
+        <translation>移位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="185"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="185" />
         <source>Marked for return</source>
-        <translation type="unfinished"></translation>
+        <translation>标记退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="186"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="186" />
         <source>Return cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>取消退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="187"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="187" />
         <source>Handed to courier</source>
-        <translation type="unfinished"></translation>
+        <translation>交快递员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="188"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="188" />
         <source>Marked missing</source>
-        <translation type="unfinished"></translation>
+        <translation>标记丢失</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="188"/>
-        <location filename="../../ui/screens/parcel_detail.py" line="211"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="188" />
+        <location filename="../../ui/screens/parcel_detail.py" line="211" />
         <source>Found</source>
-        <translation type="unfinished"></translation>
+        <translation>已找到</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="189"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="189" />
         <source>ID check failed</source>
-        <translation type="unfinished"></translation>
+        <translation>身份核验失败</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="199"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="199" />
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="199"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="199" />
         <source>Pickup code</source>
-        <translation type="unfinished"></translation>
+        <translation>取件码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="199"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="199" />
         <source>Slot</source>
-        <translation type="unfinished"></translation>
+        <translation>货位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="200"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="200" />
         <source>Recipient</source>
-        <translation type="unfinished"></translation>
+        <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="200"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="200" />
         <source>Carrier</source>
-        <translation type="unfinished"></translation>
+        <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="200"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="200" />
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="200"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="200" />
         <source>Weight</source>
-        <translation type="unfinished"></translation>
+        <translation>重量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="201"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="201" />
         <source>COD</source>
-        <translation type="unfinished"></translation>
+        <translation>到付</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="201"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="201" />
         <source>Received</source>
-        <translation type="unfinished"></translation>
+        <translation>入库时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="201"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="201" />
         <source>Left</source>
-        <translation type="unfinished"></translation>
+        <translation>出站时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="201"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="201" />
         <source>Days here</source>
-        <translation type="unfinished"></translation>
+        <translation>在站天数</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="202"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="202" />
         <source>Damage</source>
-        <translation type="unfinished"></translation>
+        <translation>破损</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="205"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="205" />
         <source>Actions</source>
-        <translation type="unfinished"></translation>
+        <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="206"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="206" />
         <source>New slot, e.g. B-2</source>
-        <translation type="unfinished"></translation>
+        <translation>新货位，如 B-2</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="207"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="207" />
         <source>Move</source>
-        <translation type="unfinished"></translation>
+        <translation>移位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="208"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="208" />
         <source>Mark for return</source>
-        <translation type="unfinished"></translation>
+        <translation>标记退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="209"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="209" />
         <source>Cancel return</source>
-        <translation type="unfinished"></translation>
+        <translation>取消退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="210"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="210" />
         <source>Mark missing</source>
-        <translation type="unfinished"></translation>
+        <translation>标记丢失</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="212"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="212" />
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="213"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="213" />
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="213"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="213" />
         <source>What</source>
-        <translation type="unfinished"></translation>
+        <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="214"/>
+        <location filename="../../ui/screens/parcel_detail.py" line="214" />
         <source>Who / detail</source>
-        <translation type="unfinished"></translation>
+        <translation>操作人 / 详情</translation>
     </message>
 </context>
 <context>
     <name>ParcelTableModel</name>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="66"/>
+        <location filename="../../ui/models/parcel_table.py" line="66" />
         <source>Received</source>
-        <translation type="unfinished"></translation>
+        <translation>入库时间</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="67"/>
+        <location filename="../../ui/models/parcel_table.py" line="67" />
         <source>Tracking number</source>
-        <translation type="unfinished"></translation>
+        <translation>快递单号</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="68"/>
+        <location filename="../../ui/models/parcel_table.py" line="68" />
         <source>Carrier</source>
-        <translation type="unfinished"></translation>
+        <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="70"/>
+        <location filename="../../ui/models/parcel_table.py" line="70" />
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="71"/>
+        <location filename="../../ui/models/parcel_table.py" line="71" />
         <source>Pickup code</source>
-        <translation type="unfinished"></translation>
+        <translation>取件码</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="72"/>
+        <location filename="../../ui/models/parcel_table.py" line="72" />
         <source>Slot</source>
-        <translation type="unfinished"></translation>
+        <translation>货位</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="73"/>
+        <location filename="../../ui/models/parcel_table.py" line="73" />
         <source>Recipient</source>
-        <translation type="unfinished"></translation>
+        <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="74"/>
+        <location filename="../../ui/models/parcel_table.py" line="74" />
         <source>Phone</source>
-        <translation type="unfinished"></translation>
+        <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="75"/>
+        <location filename="../../ui/models/parcel_table.py" line="75" />
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="76"/>
+        <location filename="../../ui/models/parcel_table.py" line="76" />
         <source>Weight</source>
-        <translation type="unfinished"></translation>
+        <translation>重量</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="77"/>
+        <location filename="../../ui/models/parcel_table.py" line="77" />
         <source>COD</source>
-        <translation type="unfinished"></translation>
+        <translation>到付</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="78"/>
+        <location filename="../../ui/models/parcel_table.py" line="78" />
         <source>Days</source>
-        <translation type="unfinished"></translation>
+        <translation>天数</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="79"/>
+        <location filename="../../ui/models/parcel_table.py" line="79" />
         <source>Picked up</source>
-        <translation type="unfinished"></translation>
+        <translation>已取件</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="183"/>
+        <location filename="../../ui/models/parcel_table.py" line="183" />
         <source>This column cannot be sorted on a large station.</source>
-        <translation type="unfinished"></translation>
+        <translation>数据量大时此列不能排序。</translation>
     </message>
 </context>
 <context>
     <name>ParcelsScreen</name>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="147"/>
-        <location filename="../../ui/screens/parcels.py" line="223"/>
-        <location filename="../../ui/screens/parcels.py" line="228"/>
-        <location filename="../../ui/screens/parcels.py" line="256"/>
-        <location filename="../../ui/screens/parcels.py" line="258"/>
+        <location filename="../../ui/screens/parcels.py" line="147" />
+        <location filename="../../ui/screens/parcels.py" line="223" />
+        <location filename="../../ui/screens/parcels.py" line="228" />
+        <location filename="../../ui/screens/parcels.py" line="256" />
+        <location filename="../../ui/screens/parcels.py" line="258" />
         <source>All shelves</source>
-        <translation type="unfinished"></translation>
+        <translation>全部货架</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="157"/>
+        <location filename="../../ui/screens/parcels.py" line="157" />
         <source>Counting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="185"/>
+        <location filename="../../ui/screens/parcels.py" line="185" />
         <source>Sort by received time, tracking number, carrier, status or pickup code.</source>
-        <translation type="unfinished"></translation>
+        <translation>可按入库时间、快递单号、快递公司、状态或取件码排序。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="200"/>
+        <location filename="../../ui/screens/parcels.py" line="200" />
         <source>Counting… ({0} shown)</source>
-        <translation type="unfinished"></translation>
+        <translation>正在统计…（已显示 {0} 件）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="202"/>
+        <location filename="../../ui/screens/parcels.py" line="202" />
         <source>{0} parcels ({1} loaded)</source>
-        <translation type="unfinished"></translation>
+        <translation>共 {0} 件（已加载 {1} 件）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="245"/>
+        <location filename="../../ui/screens/parcels.py" line="245" />
         <source>Tracking number, pickup code, phone, last 4 digits or name</source>
-        <translation type="unfinished"></translation>
+        <translation>快递单号、取件码、手机号、后4位或姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="247"/>
+        <location filename="../../ui/screens/parcels.py" line="247" />
         <source>All statuses</source>
-        <translation type="unfinished"></translation>
+        <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="247"/>
+        <location filename="../../ui/screens/parcels.py" line="247" />
         <source>At the station</source>
-        <translation type="unfinished"></translation>
+        <translation>在站</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="249"/>
+        <location filename="../../ui/screens/parcels.py" line="249" />
         <source>All carriers</source>
-        <translation type="unfinished"></translation>
+        <translation>全部快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="252"/>
+        <location filename="../../ui/screens/parcels.py" line="252" />
         <source>Any time</source>
-        <translation type="unfinished"></translation>
+        <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="252"/>
+        <location filename="../../ui/screens/parcels.py" line="252" />
         <source>Today</source>
-        <translation type="unfinished"></translation>
+        <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="253"/>
+        <location filename="../../ui/screens/parcels.py" line="253" />
         <source>Last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="253"/>
+        <location filename="../../ui/screens/parcels.py" line="253" />
         <source>Last 30 days</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="259"/>
+        <location filename="../../ui/screens/parcels.py" line="259" />
         <source>Overdue only</source>
-        <translation type="unfinished"></translation>
+        <translation>只看滞留件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcels.py" line="260"/>
+        <location filename="../../ui/screens/parcels.py" line="260" />
         <source>Clear filters</source>
-        <translation type="unfinished"></translation>
+        <translation>清除筛选</translation>
     </message>
 </context>
 <context>
     <name>Payment</name>
     <message>
-        <location filename="../../ui/screens/common.py" line="49"/>
+        <location filename="../../ui/screens/common.py" line="49" />
         <source>Cash</source>
-        <translation type="unfinished"></translation>
+        <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="50"/>
+        <location filename="../../ui/screens/common.py" line="50" />
         <source>WeChat Pay</source>
-        <translation type="unfinished"></translation>
+        <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="51"/>
+        <location filename="../../ui/screens/common.py" line="51" />
         <source>Alipay</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="52"/>
+        <location filename="../../ui/screens/common.py" line="52" />
         <source>Card</source>
-        <translation type="unfinished"></translation>
+        <translation>刷卡</translation>
     </message>
 </context>
 <context>
     <name>PaymentBox</name>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="102"/>
+        <location filename="../../ui/widgets/payment_box.py" line="102" />
         <source>Choose how {0} is paid: Ctrl+1 cash, Ctrl+2 WeChat Pay, Ctrl+3 Alipay, Ctrl+4 card.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择 {0} 的付款方式：Ctrl+1 现金，Ctrl+2 微信，Ctrl+3 支付宝，Ctrl+4 刷卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="109"/>
+        <location filename="../../ui/widgets/payment_box.py" line="106" />
+        <source>Not an amount: type it like 12.50.</source>
+        <translation>金额格式不对：请按 12.50 这样输入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/payment_box.py" line="110" />
         <source>The cash tendered is less than {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>实收现金少于 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="127"/>
+        <location filename="../../ui/widgets/payment_box.py" line="128" />
         <source>Cash on delivery</source>
-        <translation type="unfinished"></translation>
+        <translation>到付金额</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="128"/>
+        <location filename="../../ui/widgets/payment_box.py" line="129" />
         <source>Due</source>
-        <translation type="unfinished"></translation>
+        <translation>应收</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="131"/>
+        <location filename="../../ui/widgets/payment_box.py" line="132" />
         <source>Cash tendered</source>
-        <translation type="unfinished"></translation>
+        <translation>实收现金</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="132"/>
+        <location filename="../../ui/widgets/payment_box.py" line="133" />
         <source>exact</source>
-        <translation type="unfinished"></translation>
+        <translation>刚好</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="133"/>
+        <location filename="../../ui/widgets/payment_box.py" line="134" />
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>找零</translation>
     </message>
 </context>
 <context>
     <name>PickupScreen</name>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="216"/>
+        <location filename="../../ui/screens/pickup.py" line="216" />
         <source>Looking up {0}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在查询 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="224"/>
+        <location filename="../../ui/screens/pickup.py" line="224" />
         <source>Nothing on the shelf for {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有 {0} 的在架包裹。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="235"/>
+        <location filename="../../ui/screens/pickup.py" line="235" />
         <source>{0}  {1}  (parcels: {2})</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}  {1}  （{2} 件）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="243"/>
+        <location filename="../../ui/screens/pickup.py" line="243" />
         <source>{0} people match {1}: ask for the name, type it and press Enter (or pick one).</source>
-        <translation type="unfinished"></translation>
+        <translation>有 {0} 人匹配 {1}：请询问姓名，输入后回车（或直接选择）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="267"/>
+        <location filename="../../ui/screens/pickup.py" line="267" />
         <source>No one with {0} is called {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 中没有叫 {1} 的人。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="270"/>
+        <location filename="../../ui/screens/pickup.py" line="270" />
         <source>Several people match that name: pick one from the list.</source>
-        <translation type="unfinished"></translation>
+        <translation>有多人匹配该姓名：请从列表中选择。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="294"/>
+        <location filename="../../ui/screens/pickup.py" line="294" />
         <source>ID check</source>
-        <translation type="unfinished"></translation>
+        <translation>核验身份</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="296"/>
+        <location filename="../../ui/screens/pickup.py" line="296" />
         <source>damaged</source>
-        <translation type="unfinished"></translation>
+        <translation>破损</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="309"/>
+        <location filename="../../ui/screens/pickup.py" line="309" />
         <source>{0}: parcels on the shelf: {1}. Fetch them and scan each barcode.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}：在架包裹 {1} 件。请取来并逐件扫描条码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="318"/>
+        <location filename="../../ui/screens/pickup.py" line="318" />
         <source>{0} is already checked.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 已核对过。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="325"/>
+        <location filename="../../ui/screens/pickup.py" line="325" />
         <source>✓ {0} ({1}). {2} more to scan.</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ {0}（{1}）。还需扫描 {2} 件。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="328"/>
+        <location filename="../../ui/screens/pickup.py" line="328" />
         <source>✓ All checked ({0}). Enter or F12 completes.</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ 全部核对完毕（{0} 件）。回车或 F12 完成出库。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="332"/>
+        <location filename="../../ui/screens/pickup.py" line="332" />
         <source>WRONG PARCEL: {0} is not for this person. Put it back! (Esc starts over for the next person.)</source>
-        <translation type="unfinished"></translation>
+        <translation>拿错件了：{0} 不是这位顾客的包裹，请放回！（按 Esc 为下一位顾客重新开始。）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="366"/>
+        <location filename="../../ui/screens/pickup.py" line="366" />
         <source>Look up a person first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先查询顾客。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="369"/>
+        <location filename="../../ui/screens/pickup.py" line="369" />
         <source>Proxy</source>
-        <translation type="unfinished"></translation>
+        <translation>代取人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="369"/>
+        <location filename="../../ui/screens/pickup.py" line="369" />
         <source>ID</source>
-        <translation type="unfinished"></translation>
+        <translation>证件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="370"/>
+        <location filename="../../ui/screens/pickup.py" line="370" />
         <source>✓ {0} checked: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ {0}已核验：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="372"/>
+        <location filename="../../ui/screens/pickup.py" line="372" />
         <source>ID check needed (F7).</source>
-        <translation type="unfinished"></translation>
+        <translation>需要核验身份 (F7)。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="374"/>
+        <location filename="../../ui/screens/pickup.py" line="374" />
         <source>No ID check needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>无需核验身份。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="396"/>
-        <source>Scan each parcel&apos;s barcode first ({0} to scan).</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/screens/pickup.py" line="396" />
+        <source>Scan each parcel's barcode first ({0} to scan).</source>
+        <translation>请先逐件扫描条码（还有 {0} 件）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="399"/>
+        <location filename="../../ui/screens/pickup.py" line="399" />
         <source>An ID check is needed before handing over.</source>
-        <translation type="unfinished"></translation>
+        <translation>交付前需要核验身份。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="416"/>
+        <location filename="../../ui/screens/pickup.py" line="416" />
         <source>Handing over…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在出库…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="425"/>
+        <location filename="../../ui/screens/pickup.py" line="425" />
         <source>Handed over to {1}: {0} parcel(s). Receipt {2}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已交付给 {1}：{0} 件。小票号 {2}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="428"/>
+        <location filename="../../ui/screens/pickup.py" line="428" />
         <source>CHANGE {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>找零 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="430"/>
+        <location filename="../../ui/screens/pickup.py" line="430" />
         <source>Paid {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已收 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="432"/>
+        <location filename="../../ui/screens/pickup.py" line="432" />
         <source>{0} not scanned stay on the shelf.</source>
-        <translation type="unfinished"></translation>
+        <translation>未扫描的 {0} 件仍留在货架上。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="465"/>
+        <location filename="../../ui/screens/pickup.py" line="465" />
         <source>Next person: scan or type the pickup code, phone number or last 4 digits.</source>
-        <translation type="unfinished"></translation>
+        <translation>下一位：扫描或输入取件码、手机号或手机后4位。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="477"/>
+        <location filename="../../ui/screens/pickup.py" line="477" />
         <source>Find (F2)</source>
-        <translation type="unfinished"></translation>
+        <translation>查找 (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="478"/>
+        <location filename="../../ui/screens/pickup.py" line="478" />
         <source>Pickup code, phone, last 4 digits or tracking number, Enter</source>
-        <translation type="unfinished"></translation>
+        <translation>取件码、手机号、后4位或快递单号，回车</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="480"/>
+        <location filename="../../ui/screens/pickup.py" line="480" />
         <source>Next person (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>下一位 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="481"/>
+        <location filename="../../ui/screens/pickup.py" line="481" />
         <source>Several people: which one?</source>
-        <translation type="unfinished"></translation>
+        <translation>多人匹配：是哪一位？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="482"/>
+        <location filename="../../ui/screens/pickup.py" line="482" />
         <source>Type the name, Enter</source>
-        <translation type="unfinished"></translation>
+        <translation>输入姓名，回车</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="484"/>
+        <location filename="../../ui/screens/pickup.py" line="484" />
         <source>Pickup code</source>
-        <translation type="unfinished"></translation>
+        <translation>取件码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="484"/>
+        <location filename="../../ui/screens/pickup.py" line="484" />
         <source>Slot</source>
-        <translation type="unfinished"></translation>
+        <translation>货位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="484"/>
+        <location filename="../../ui/screens/pickup.py" line="484" />
         <source>Tracking number</source>
-        <translation type="unfinished"></translation>
+        <translation>快递单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="485"/>
+        <location filename="../../ui/screens/pickup.py" line="485" />
         <source>Carrier</source>
-        <translation type="unfinished"></translation>
+        <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="485"/>
+        <location filename="../../ui/screens/pickup.py" line="485" />
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="485"/>
+        <location filename="../../ui/screens/pickup.py" line="485" />
         <source>COD</source>
-        <translation type="unfinished"></translation>
+        <translation>到付</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="485"/>
+        <location filename="../../ui/screens/pickup.py" line="485" />
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="486"/>
+        <location filename="../../ui/screens/pickup.py" line="486" />
         <source>Identity</source>
-        <translation type="unfinished"></translation>
+        <translation>身份核验</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="487"/>
+        <location filename="../../ui/screens/pickup.py" line="487" />
         <source>Check ID (F7)</source>
-        <translation type="unfinished"></translation>
+        <translation>核验身份 (F7)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="488"/>
+        <location filename="../../ui/screens/pickup.py" line="488" />
         <source>Proxy pickup (F8)</source>
-        <translation type="unfinished"></translation>
+        <translation>他人代取 (F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="489"/>
+        <location filename="../../ui/screens/pickup.py" line="489" />
         <source>Signature</source>
-        <translation type="unfinished"></translation>
+        <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="490"/>
+        <location filename="../../ui/screens/pickup.py" line="490" />
         <source>Sign here (mouse, pen or finger)</source>
-        <translation type="unfinished"></translation>
+        <translation>请在此签字（鼠标、手写笔或手指）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="492"/>
+        <location filename="../../ui/screens/pickup.py" line="492" />
         <source>Clear signature</source>
-        <translation type="unfinished"></translation>
+        <translation>清除签字</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="493"/>
+        <location filename="../../ui/screens/pickup.py" line="493" />
         <source>Complete hand-over (F12)</source>
-        <translation type="unfinished"></translation>
+        <translation>完成出库 (F12)</translation>
     </message>
 </context>
 <context>
     <name>RecipientForm</name>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="163"/>
-        <source>This recipient asked for door delivery: call them for consent, then tick &apos;Consent by phone call&apos;.</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/screens/intake_form.py" line="163" />
+        <source>This recipient asked for door delivery: call them for consent, then tick 'Consent by phone call'.</source>
+        <translation>该收件人要求送货上门：请电话征得同意，然后勾选“电话同意”。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="189"/>
-        <source>Type the recipient&apos;s phone number (or the last 4 digits and the extension from a privacy label).</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/screens/intake_form.py" line="187" />
+        <source>This phone number cannot be used. Check it and type it again.</source>
+        <translation>手机号码有误，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="218"/>
+        <location filename="../../ui/screens/intake_form.py" line="190" />
+        <source>Type the recipient's phone number (or the last 4 digits and the extension from a privacy label).</source>
+        <translation>请输入收件人手机号（隐私面单可输入后4位和分机号）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/intake_form.py" line="193" />
+        <source>Not an amount: type it like 12.50.</source>
+        <translation>金额格式不对：请按 12.50 这样输入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/intake_form.py" line="220" />
         <source>Not in a manifest: who is it for?</source>
-        <translation type="unfinished"></translation>
+        <translation>不在预报清单中：收件人是谁？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="219"/>
+        <location filename="../../ui/screens/intake_form.py" line="221" />
         <source>Parcel</source>
-        <translation type="unfinished"></translation>
+        <translation>包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="219"/>
+        <location filename="../../ui/screens/intake_form.py" line="221" />
         <source>Carrier</source>
-        <translation type="unfinished"></translation>
+        <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="219"/>
+        <location filename="../../ui/screens/intake_form.py" line="221" />
         <source>Phone</source>
-        <translation type="unfinished"></translation>
+        <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="219"/>
+        <location filename="../../ui/screens/intake_form.py" line="221" />
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="220"/>
+        <location filename="../../ui/screens/intake_form.py" line="222" />
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="220"/>
+        <location filename="../../ui/screens/intake_form.py" line="222" />
         <source>Weight (g)</source>
-        <translation type="unfinished"></translation>
+        <translation>重量（克）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="220"/>
+        <location filename="../../ui/screens/intake_form.py" line="222" />
         <source>Cash on delivery</source>
-        <translation type="unfinished"></translation>
+        <translation>到付金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="223"/>
+        <location filename="../../ui/screens/intake_form.py" line="225" />
         <source>13812345678, or 5678-123 from a privacy label</source>
-        <translation type="unfinished"></translation>
+        <translation>13812345678，或隐私面单上的 5678-123</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="224"/>
+        <location filename="../../ui/screens/intake_form.py" line="226" />
         <source>optional</source>
-        <translation type="unfinished"></translation>
+        <translation>可不填</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="228"/>
+        <location filename="../../ui/screens/intake_form.py" line="230" />
         <source>not weighed</source>
-        <translation type="unfinished"></translation>
+        <translation>未称重</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="229"/>
+        <location filename="../../ui/screens/intake_form.py" line="231" />
         <source>Consent by phone call</source>
-        <translation type="unfinished"></translation>
+        <translation>电话同意</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="230"/>
+        <location filename="../../ui/screens/intake_form.py" line="232" />
         <source>Take in (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>入库（回车）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="231"/>
+        <location filename="../../ui/screens/intake_form.py" line="233" />
         <source>Skip (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>跳过 (Esc)</translation>
     </message>
 </context>
 <context>
     <name>ScaleSettingsPage</name>
     <message>
-        <location filename="../../ui/widgets/scale_settings.py" line="67"/>
+        <location filename="../../ui/widgets/scale_settings.py" line="67" />
         <source>A serial port, or socket://HOST:PORT for a network scale</source>
-        <translation type="unfinished"></translation>
+        <translation>串口，或网络电子秤的 socket://主机:端口</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/scale_settings.py" line="68"/>
+        <location filename="../../ui/widgets/scale_settings.py" line="68" />
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/scale_settings.py" line="73"/>
-        <location filename="../../ui/widgets/scale_settings.py" line="77"/>
+        <location filename="../../ui/widgets/scale_settings.py" line="73" />
+        <location filename="../../ui/widgets/scale_settings.py" line="77" />
         <source>Usual for the protocol</source>
-        <translation type="unfinished"></translation>
+        <translation>按协议默认</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/scale_settings.py" line="80"/>
+        <location filename="../../ui/widgets/scale_settings.py" line="80" />
         <source>Test</source>
-        <translation type="unfinished"></translation>
+        <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/scale_settings.py" line="90"/>
+        <location filename="../../ui/widgets/scale_settings.py" line="90" />
         <source>Port</source>
-        <translation type="unfinished"></translation>
+        <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/scale_settings.py" line="91"/>
+        <location filename="../../ui/widgets/scale_settings.py" line="91" />
         <source>Protocol</source>
-        <translation type="unfinished"></translation>
+        <translation>协议</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/scale_settings.py" line="92"/>
+        <location filename="../../ui/widgets/scale_settings.py" line="92" />
         <source>Baud rate</source>
-        <translation type="unfinished"></translation>
+        <translation>波特率</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/scale_settings.py" line="93"/>
+        <location filename="../../ui/widgets/scale_settings.py" line="93" />
         <source>Data bits / parity / stop bits</source>
-        <translation type="unfinished"></translation>
+        <translation>数据位 / 校验 / 停止位</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/scale_settings.py" line="122"/>
+        <location filename="../../ui/widgets/scale_settings.py" line="122" />
         <source>{path} — USB HID scale</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} — USB HID 电子秤</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/scale_settings.py" line="178"/>
+        <location filename="../../ui/widgets/scale_settings.py" line="178" />
         <source>Choose a port first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择端口。</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/scale_settings.py" line="181"/>
+        <location filename="../../ui/widgets/scale_settings.py" line="181" />
         <source>Connecting to {port} …</source>
-        <translation type="unfinished"></translation>
+        <translation>正在连接 {port} …</translation>
     </message>
 </context>
 <context>
     <name>ScaleWorker</name>
     <message>
-        <location filename="../../ui/scale_worker.py" line="118"/>
+        <location filename="../../ui/scale_worker.py" line="118" />
         <source>No scale is set up.</source>
-        <translation type="unfinished"></translation>
+        <translation>未设置电子秤。</translation>
     </message>
 </context>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../ui/screens/settings.py" line="96"/>
+        <location filename="../../ui/screens/settings.py" line="96" />
         <source>Station</source>
-        <translation type="unfinished"></translation>
+        <translation>驿站</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="96"/>
+        <location filename="../../ui/screens/settings.py" line="96" />
         <source>Carriers</source>
-        <translation type="unfinished"></translation>
+        <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="96"/>
+        <location filename="../../ui/screens/settings.py" line="96" />
         <source>Staff</source>
-        <translation type="unfinished"></translation>
+        <translation>员工</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="97"/>
+        <location filename="../../ui/screens/settings.py" line="97" />
         <source>This counter</source>
-        <translation type="unfinished"></translation>
+        <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="97"/>
+        <location filename="../../ui/screens/settings.py" line="97" />
         <source>Scale</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="100"/>
+        <location filename="../../ui/screens/settings.py" line="100" />
         <source>Only the station owner can change these settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>只有站长可以修改这些设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="101"/>
+        <location filename="../../ui/screens/settings.py" line="101" />
         <source>Save (Ctrl+S)</source>
-        <translation type="unfinished"></translation>
+        <translation>保存 (Ctrl+S)</translation>
     </message>
 </context>
 <context>
     <name>ShelvesScreen</name>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="176"/>
+        <location filename="../../ui/screens/shelves.py" line="176" />
         <source>Shelf {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>货架 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="191"/>
+        <location filename="../../ui/screens/shelves.py" line="191" />
         <source>{0} shelves. In use: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>共 {0} 个货架。已用：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="210"/>
-        <location filename="../../ui/screens/shelves.py" line="294"/>
+        <location filename="../../ui/screens/shelves.py" line="210" />
+        <location filename="../../ui/screens/shelves.py" line="294" />
         <source>Click a layer</source>
-        <translation type="unfinished"></translation>
+        <translation>点击一层货架</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="222"/>
+        <location filename="../../ui/screens/shelves.py" line="222" />
         <source>{0} parcels on this layer</source>
-        <translation type="unfinished"></translation>
+        <translation>本层有 {0} 件包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="236"/>
+        <location filename="../../ui/screens/shelves.py" line="236" />
         <source>Click a layer of the shelf first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先点击货架的一层。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="253"/>
+        <location filename="../../ui/screens/shelves.py" line="253" />
         <source>Shelf {0} added.</source>
-        <translation type="unfinished"></translation>
+        <translation>已添加货架 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="259"/>
+        <location filename="../../ui/screens/shelves.py" line="259" />
         <source>Rename shelf</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名货架</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="260"/>
+        <location filename="../../ui/screens/shelves.py" line="260" />
         <source>New name for shelf {0}:</source>
-        <translation type="unfinished"></translation>
+        <translation>货架 {0} 的新名称：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="264"/>
+        <location filename="../../ui/screens/shelves.py" line="264" />
         <source>Shelf {0} is now {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>货架 {0} 已改名为 {1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="270"/>
-        <location filename="../../ui/screens/shelves.py" line="289"/>
+        <location filename="../../ui/screens/shelves.py" line="270" />
+        <location filename="../../ui/screens/shelves.py" line="289" />
         <source>Remove shelf</source>
-        <translation type="unfinished"></translation>
+        <translation>删除货架</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="271"/>
+        <location filename="../../ui/screens/shelves.py" line="271" />
         <source>Remove shelf {0} and all its layers?</source>
-        <translation type="unfinished"></translation>
+        <translation>删除货架 {0} 及其所有层？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="273"/>
+        <location filename="../../ui/screens/shelves.py" line="273" />
         <source>Shelf {0} removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>已删除货架 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="278"/>
+        <location filename="../../ui/screens/shelves.py" line="278" />
         <source>{0} resized.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 容量已修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="287"/>
+        <location filename="../../ui/screens/shelves.py" line="287" />
         <source>Add shelf…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加货架…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="288"/>
+        <location filename="../../ui/screens/shelves.py" line="288" />
         <source>Rename shelf…</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名货架…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="290"/>
+        <location filename="../../ui/screens/shelves.py" line="290" />
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="291"/>
+        <location filename="../../ui/screens/shelves.py" line="291" />
         <source>Capacity of this layer (parcels per size)</source>
-        <translation type="unfinished"></translation>
+        <translation>本层容量（各尺寸件数）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="292"/>
+        <location filename="../../ui/screens/shelves.py" line="292" />
         <source>Save capacity</source>
-        <translation type="unfinished"></translation>
+        <translation>保存容量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="293"/>
+        <location filename="../../ui/screens/shelves.py" line="293" />
         <source>Parcels on this layer</source>
-        <translation type="unfinished"></translation>
+        <translation>本层包裹</translation>
     </message>
 </context>
 <context>
     <name>Size</name>
     <message>
-        <location filename="../../ui/screens/common.py" line="39"/>
+        <location filename="../../ui/screens/common.py" line="39" />
         <source>S small</source>
-        <translation type="unfinished"></translation>
+        <translation>S 小件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="40"/>
+        <location filename="../../ui/screens/common.py" line="40" />
         <source>M medium</source>
-        <translation type="unfinished"></translation>
+        <translation>M 中件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="41"/>
+        <location filename="../../ui/screens/common.py" line="41" />
         <source>L large</source>
-        <translation type="unfinished"></translation>
+        <translation>L 大件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="42"/>
+        <location filename="../../ui/screens/common.py" line="42" />
         <source>XL extra large</source>
-        <translation type="unfinished"></translation>
+        <translation>XL 特大件</translation>
     </message>
 </context>
 <context>
     <name>StaffPage</name>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="246"/>
+        <location filename="../../ui/screens/settings_pages.py" line="246" />
         <source>active</source>
-        <translation type="unfinished"></translation>
+        <translation>在用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="246"/>
+        <location filename="../../ui/screens/settings_pages.py" line="246" />
         <source>inactive</source>
-        <translation type="unfinished"></translation>
+        <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="248"/>
+        <location filename="../../ui/screens/settings_pages.py" line="248" />
         <source>locked</source>
-        <translation type="unfinished"></translation>
+        <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="249"/>
-        <location filename="../../ui/screens/settings_pages.py" line="276"/>
+        <location filename="../../ui/screens/settings_pages.py" line="249" />
+        <location filename="../../ui/screens/settings_pages.py" line="276" />
         <source>owner</source>
-        <translation type="unfinished"></translation>
+        <translation>站长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="249"/>
-        <location filename="../../ui/screens/settings_pages.py" line="275"/>
+        <location filename="../../ui/screens/settings_pages.py" line="249" />
+        <location filename="../../ui/screens/settings_pages.py" line="275" />
         <source>clerk</source>
-        <translation type="unfinished"></translation>
+        <translation>店员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="257"/>
+        <location filename="../../ui/screens/settings_pages.py" line="257" />
         <source>Account {0} added.</source>
-        <translation type="unfinished"></translation>
+        <translation>已添加账号 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="263"/>
+        <location filename="../../ui/screens/settings_pages.py" line="263" />
         <source>New PIN set for {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已为 {0} 设置新 PIN 码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="272"/>
-        <location filename="../../ui/screens/settings_pages.py" line="273"/>
+        <location filename="../../ui/screens/settings_pages.py" line="272" />
+        <location filename="../../ui/screens/settings_pages.py" line="273" />
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="272"/>
+        <location filename="../../ui/screens/settings_pages.py" line="272" />
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="272"/>
+        <location filename="../../ui/screens/settings_pages.py" line="272" />
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="274"/>
+        <location filename="../../ui/screens/settings_pages.py" line="274" />
         <source>PIN (4+ characters)</source>
-        <translation type="unfinished"></translation>
+        <translation>PIN 码（至少 4 位）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="277"/>
+        <location filename="../../ui/screens/settings_pages.py" line="277" />
         <source>Add account</source>
-        <translation type="unfinished"></translation>
+        <translation>添加账号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="278"/>
+        <location filename="../../ui/screens/settings_pages.py" line="278" />
         <source>Set new PIN for selected</source>
-        <translation type="unfinished"></translation>
+        <translation>为选中的人设置新 PIN 码</translation>
     </message>
 </context>
 <context>
     <name>StationPage</name>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="123"/>
+        <location filename="../../ui/screens/settings_pages.py" line="123" />
         <source>Station settings saved ({0} changed).</source>
-        <translation type="unfinished"></translation>
+        <translation>驿站设置已保存（{0} 项更改）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="127"/>
+        <location filename="../../ui/screens/settings_pages.py" line="127" />
         <source>Station name</source>
-        <translation type="unfinished"></translation>
+        <translation>驿站名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="127"/>
+        <location filename="../../ui/screens/settings_pages.py" line="127" />
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="127"/>
+        <location filename="../../ui/screens/settings_pages.py" line="127" />
         <source>Opening hours</source>
-        <translation type="unfinished"></translation>
+        <translation>营业时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="128"/>
+        <location filename="../../ui/screens/settings_pages.py" line="128" />
         <source>ID check</source>
-        <translation type="unfinished"></translation>
+        <translation>核验身份</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="128"/>
+        <location filename="../../ui/screens/settings_pages.py" line="128" />
         <source>Undo an intake within (min)</source>
-        <translation type="unfinished"></translation>
+        <translation>入库后可撤销时间（分钟）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="129"/>
+        <location filename="../../ui/screens/settings_pages.py" line="129" />
         <source>Reuse a pickup code after (days)</source>
-        <translation type="unfinished"></translation>
+        <translation>取件码重新启用间隔（天）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="132"/>
+        <location filename="../../ui/screens/settings_pages.py" line="132" />
         <source>Cash on delivery, flagged parcels and proxies</source>
-        <translation type="unfinished"></translation>
+        <translation>到付件、标记件和代取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="133"/>
+        <location filename="../../ui/screens/settings_pages.py" line="133" />
         <source>Flagged parcels and proxies only</source>
-        <translation type="unfinished"></translation>
+        <translation>仅标记件和代取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="134"/>
+        <location filename="../../ui/screens/settings_pages.py" line="134" />
         <source>Every pickup</source>
-        <translation type="unfinished"></translation>
+        <translation>每次取件</translation>
     </message>
 </context>
 <context>
     <name>Status</name>
     <message>
-        <location filename="../../ui/screens/common.py" line="28"/>
+        <location filename="../../ui/screens/common.py" line="28" />
         <source>On shelf</source>
-        <translation type="unfinished"></translation>
+        <translation>在架</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="29"/>
+        <location filename="../../ui/screens/common.py" line="29" />
         <source>Picked up</source>
-        <translation type="unfinished"></translation>
+        <translation>已取件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="30"/>
+        <location filename="../../ui/screens/common.py" line="30" />
         <source>Return pending</source>
-        <translation type="unfinished"></translation>
+        <translation>待退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="31"/>
+        <location filename="../../ui/screens/common.py" line="31" />
         <source>Returned</source>
-        <translation type="unfinished"></translation>
+        <translation>已退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="32"/>
+        <location filename="../../ui/screens/common.py" line="32" />
         <source>Missing</source>
-        <translation type="unfinished"></translation>
+        <translation>丢失</translation>
     </message>
 </context>
 <context>
     <name>WeightDisplay</name>
     <message>
-        <location filename="../../ui/widgets/weight_display.py" line="66"/>
-        <location filename="../../ui/widgets/weight_display.py" line="78"/>
+        <location filename="../../ui/widgets/weight_display.py" line="66" />
+        <location filename="../../ui/widgets/weight_display.py" line="78" />
         <source>No scale</source>
-        <translation type="unfinished"></translation>
+        <translation>无电子秤</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/weight_display.py" line="66"/>
+        <location filename="../../ui/widgets/weight_display.py" line="66" />
         <source>No scale is connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接电子秤。</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/weight_display.py" line="69"/>
+        <location filename="../../ui/widgets/weight_display.py" line="69" />
         <source>Stable weight</source>
-        <translation type="unfinished"></translation>
+        <translation>重量已稳定</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/weight_display.py" line="71"/>
+        <location filename="../../ui/widgets/weight_display.py" line="71" />
         <source>{weight} moving</source>
-        <translation type="unfinished"></translation>
+        <translation>{weight} 未稳定</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/weight_display.py" line="71"/>
+        <location filename="../../ui/widgets/weight_display.py" line="71" />
         <source>Moving</source>
-        <translation type="unfinished"></translation>
+        <translation>未稳定</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/weight_display.py" line="72"/>
+        <location filename="../../ui/widgets/weight_display.py" line="72" />
         <source>Wait until the scale settles.</source>
-        <translation type="unfinished"></translation>
+        <translation>请等待电子秤稳定。</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/weight_display.py" line="74"/>
+        <location filename="../../ui/widgets/weight_display.py" line="74" />
         <source>Overload</source>
-        <translation type="unfinished"></translation>
+        <translation>超载</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/weight_display.py" line="74"/>
+        <location filename="../../ui/widgets/weight_display.py" line="74" />
         <source>Too heavy for the scale.</source>
-        <translation type="unfinished"></translation>
+        <translation>超出电子秤量程。</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/weight_display.py" line="76"/>
+        <location filename="../../ui/widgets/weight_display.py" line="76" />
         <source>Under zero</source>
-        <translation type="unfinished"></translation>
+        <translation>低于零点</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/weight_display.py" line="76"/>
+        <location filename="../../ui/widgets/weight_display.py" line="76" />
         <source>Empty the scale and press Zero.</source>
-        <translation type="unfinished"></translation>
+        <translation>请清空秤盘并按置零。</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/weight_display.py" line="78"/>
+        <location filename="../../ui/widgets/weight_display.py" line="78" />
         <source>The scale does not answer.</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤无响应。</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/weight_display.py" line="79"/>
+        <location filename="../../ui/widgets/weight_display.py" line="79" />
         <source>Scale error</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤错误</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/weight_display.py" line="79"/>
+        <location filename="../../ui/widgets/weight_display.py" line="79" />
         <source>The scale sent bad data.</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤发送的数据有误。</translation>
     </message>
 </context>
 </TS>

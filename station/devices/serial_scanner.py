@@ -16,10 +16,11 @@ from collections.abc import Callable
 import serial
 
 from station.devices.scale.base import PORT_ERRORS
-from station.devices.scale.transport import PortUnavailable, open_port
+from station.devices.scale.transport import PortUnavailable, close_port, open_port
 from station.devices.scanner import normalize_scan_text
 
 log = logging.getLogger(__name__)
+_OPEN_ERRORS: tuple[type[BaseException], ...] = (PortUnavailable, *PORT_ERRORS)
 
 
 class SerialScanner:
@@ -69,7 +70,7 @@ class SerialScanner:
     def _close(self) -> None:
         if self._serial is not None:
             try:
-                self._serial.close()
+                close_port(self._serial)
             except PORT_ERRORS:
                 pass
             self._serial = None
@@ -99,7 +100,7 @@ class SerialScanner:
             if self._serial is None:
                 try:
                     self._serial = self._opener()
-                except (PortUnavailable, *PORT_ERRORS) as exc:
+                except _OPEN_ERRORS as exc:
                     log.debug("scanner port %s: %s", self.port, exc)
                     self._stop.wait(backoff)
                     backoff = min(backoff * 2, self.max_backoff)

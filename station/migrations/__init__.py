@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 from peewee import Database
 
-from station.migrations import m0001_initial
+from station.migrations import m0001_initial, m0002_outbox
 
 MIGRATIONS: list[Callable[[Database], None]] = [
     m0001_initial.apply,
+    m0002_outbox.apply,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

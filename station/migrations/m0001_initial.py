@@ -7,7 +7,7 @@ from peewee import Database
 
 from station import models
 
-ACTIVE = "('ON_SHELF', 'RETURN_PENDING', 'MISSING')"
+ACTIVE = "('ON_SHELF', 'RETURN_PENDING', 'MISSING')"  # same text as models.ACTIVE_SQL
 
 
 # The tables as of version 1. Later migrations add theirs; never extend this list.
@@ -45,5 +45,18 @@ def apply(db: Database) -> None:
     )
     db.execute_sql(
         "CREATE INDEX IF NOT EXISTS parcel_active_status ON parcel (status, slot_id) "
-        f"WHERE status IN {ACTIVE}"
+        f"WHERE {models.ACTIVE_SQL}"
+    )
+    # Lookups at the counter touch only parcels still here: small indexes, exact plans.
+    db.execute_sql(
+        "CREATE UNIQUE INDEX IF NOT EXISTS parcel_active_code_seq ON parcel (code_seq) "
+        f"WHERE {models.ACTIVE_SQL}"
+    )
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS parcel_active_last4 ON parcel (phone_last4) "
+        f"WHERE {models.ACTIVE_SQL}"
+    )
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS parcel_active_phone ON parcel (recipient_phone) "
+        f"WHERE {models.ACTIVE_SQL}"
     )

@@ -20,6 +20,7 @@ from station.models import (
     CodeReservation,
     Parcel,
     ParcelEvent,
+    active_clause,
 )
 from station.services import carriers, settings, shelves
 from station.services.views import ParcelView, parcel_view, snapshot
@@ -84,7 +85,7 @@ def precheck(actor: Actor, raw_tracking: str) -> Precheck:
 
 
 def _active(tracking: str) -> Parcel | None:
-    return Parcel.get_or_none((Parcel.tracking == tracking) & (Parcel.status.in_(ACTIVE_STATUSES)))
+    return Parcel.get_or_none((Parcel.tracking == tracking) & (active_clause()))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from peewee import fn
 
 from station.audit import verify_chain
 from station.db import is_postgres
-from station.models import ACTIVE_STATUSES, LedgerEntry, Parcel, Slot, database_proxy
+from station.models import LedgerEntry, Parcel, Slot, active_clause, database_proxy
 from station.services.shelves import USED
 
 
@@ -25,7 +25,7 @@ def verify() -> dict[str, Any]:
     counts: dict[tuple[int, str], int] = {}
     rows = (
         Parcel.select(Parcel.slot, Parcel.size, fn.COUNT(Parcel.id).alias("n"))
-        .where(Parcel.status.in_(ACTIVE_STATUSES), Parcel.slot.is_null(False))
+        .where(active_clause(), Parcel.slot.is_null(False))
         .group_by(Parcel.slot, Parcel.size)
     )
     for row in rows:

@@ -13,7 +13,15 @@ from station.domain.codes import parse_pickup_code
 from station.domain.phone import is_last4, parse_phone
 from station.domain.text import normalize_scan
 from station.errors import InvalidInput, NotFound, StationError
-from station.models import ACTIVE_STATUSES, ON_SHELF, RETURN_PENDING, Parcel, ParcelEvent, Slot
+from station.models import (
+    MISSING,
+    ON_SHELF,
+    RETURN_PENDING,
+    Parcel,
+    ParcelEvent,
+    Slot,
+    active_clause,
+)
 from station.services.views import ParcelView, parcel_view
 
 COLLECTABLE = (ON_SHELF, RETURN_PENDING)
@@ -37,7 +45,7 @@ def find(actor: Actor, text: str, include_all: bool = False) -> list[ParcelView]
         raise InvalidInput("Type or scan a pickup code, tracking number, phone number or name.")
     scope = Parcel.select()
     if not include_all:
-        scope = scope.where(Parcel.status.in_(ACTIVE_STATUSES))
+        scope = scope.where(active_clause())
     code = parse_pickup_code(text)
     if code is not None:
         return _views(scope.where(Parcel.code_seq == code[2]), actor)
@@ -69,7 +77,7 @@ def find(actor: Actor, text: str, include_all: bool = False) -> list[ParcelView]
 def get_by_tracking(tracking: str, include_all: bool = True) -> Parcel:
     tracking = normalize_tracking(tracking)
     query = Parcel.select().where(Parcel.tracking == tracking)
-    active = query.where(Parcel.status.in_(ACTIVE_STATUSES)).first()
+    active = query.where(active_clause()).first()
     parcel = active or (query.order_by(Parcel.id.desc()).first() if include_all else None)
     if parcel is None:
         raise NotFound(f"No parcel {tracking} at this station.")
@@ -96,7 +104,7 @@ def show(actor: Actor, tracking: str) -> dict[str, Any]:
 def same_person(parcel: Parcel) -> Any:
     """Parcels still collectable by the owner of `parcel`: same full phone, or the same last 4
     digits and name when only a privacy label was seen."""
-    scope = Parcel.select().where(Parcel.status.in_(COLLECTABLE))
+    scope = Parcel.select().where(active_clause() & (Parcel.status != MISSING))
     if parcel.recipient_phone:
         return scope.where(Parcel.recipient_phone == parcel.recipient_phone)
     return scope.where(

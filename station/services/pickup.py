@@ -17,7 +17,7 @@ from station.domain.ids import id_hash, mask_id, validate_id
 from station.domain.phone import parse_phone
 from station.domain.text import clean_text
 from station.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from station.models import ACTIVE_STATUSES, PICKED_UP, Parcel, Pickup
+from station.models import PICKED_UP, Parcel, Pickup, active_clause
 from station.services import ledger, settings, shelves
 from station.services.parcels import COLLECTABLE, get_by_tracking
 from station.services.views import ParcelView, parcel_view, snapshot
@@ -61,9 +61,7 @@ def resolve(ref: str) -> Parcel:
     """A pickup code or a tracking number → the parcel still at the station."""
     code = parse_pickup_code(ref)
     if code is not None:
-        parcel = Parcel.get_or_none(
-            (Parcel.code_seq == code[2]) & (Parcel.status.in_(ACTIVE_STATUSES))
-        )
+        parcel = Parcel.get_or_none((Parcel.code_seq == code[2]) & (active_clause()))
         if parcel is None:
             raise NotFound(f"No parcel on the shelf has pickup code {ref}. Check the code.")
         return parcel

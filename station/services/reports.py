@@ -30,7 +30,6 @@ from peewee import JOIN, fn
 from station import clock
 from station.audit import Actor
 from station.models import (
-    ACTIVE_STATUSES,
     PICKED_UP,
     RETURNED,
     Carrier,
@@ -39,6 +38,7 @@ from station.models import (
     Pickup,
     Staff,
     Ticket,
+    active_clause,
 )
 from station.services import ledger, settings
 
@@ -115,7 +115,7 @@ def _left_after(moment: datetime) -> int:
 
 def at_station_at(moment: datetime, left_after: int | None = None) -> int:
     """How many parcels were at the station (received, not yet left) at `moment`."""
-    active = Parcel.select().where(Parcel.status.in_(ACTIVE_STATUSES)).count()
+    active = Parcel.select().where(active_clause()).count()
     received_after = Parcel.select().where(Parcel.received_at >= moment).count()
     if left_after is None:
         left_after = _left_after(moment)
@@ -143,7 +143,7 @@ def _overdue_at_end(day: date, end: datetime, left_after: int | None = None) -> 
     latest = min(max(cutoffs.values()), end)
     still_here = _rows(
         Parcel.select(Parcel.carrier, Parcel.received_at).where(
-            Parcel.status.in_(ACTIVE_STATUSES), Parcel.received_at < latest
+            active_clause(), Parcel.received_at < latest
         )
     )
     # Parcels that were here at the end of the day and have left since. Walk whichever index

@@ -15,7 +15,7 @@ from station.db import run_sql
 from station.domain.codes import format_pickup_code
 from station.domain.sizes import SIZES
 from station.errors import Conflict, Duplicate, InvalidInput, NotFound
-from station.models import ACTIVE_STATUSES, CodeReservation, Parcel, Shelf, Slot
+from station.models import CodeReservation, Parcel, Shelf, Slot, active_clause
 from station.services import settings
 
 CAP = {"S": "cap_s", "M": "cap_m", "L": "cap_l", "XL": "cap_xl"}
@@ -150,11 +150,7 @@ def remove_shelf(actor: Actor, name: str) -> None:
         if shelf is None:
             raise NotFound(f"There is no shelf '{name}'.")
         slot_ids = [s.id for s in Slot.select(Slot.id).where(Slot.shelf == shelf)]
-        held = (
-            Parcel.select()
-            .where(Parcel.slot.in_(slot_ids), Parcel.status.in_(ACTIVE_STATUSES))
-            .count()
-        )
+        held = Parcel.select().where(Parcel.slot.in_(slot_ids), active_clause()).count()
         if held:
             raise Conflict(f"Shelf {shelf.name} still holds {held} parcels: move them first.")
         # Collected parcels keep their history; they only lose the link to the removed slot.

@@ -21,13 +21,13 @@ from station.domain.codes import parse_pickup_code
 from station.domain.text import normalize_scan
 from station.errors import InvalidInput, NotFound, StationError
 from station.models import (
-    ACTIVE_STATUSES,
     MISSING,
     ON_SHELF,
     RETURN_PENDING,
     Parcel,
     Shelf,
     Slot,
+    active_clause,
 )
 from station.services import shelves
 
@@ -130,9 +130,7 @@ def _active_by_tracking(trackings: list[str]) -> dict[str, Parcel]:
     found: dict[str, Parcel] = {}
     for i in range(0, len(trackings), _CHUNK):
         chunk = trackings[i : i + _CHUNK]
-        query = Parcel.select().where(
-            Parcel.tracking.in_(chunk), Parcel.status.in_(ACTIVE_STATUSES)
-        )
+        query = Parcel.select().where(Parcel.tracking.in_(chunk), active_clause())
         found.update((p.tracking, p) for p in query)
     return found
 
@@ -140,9 +138,7 @@ def _active_by_tracking(trackings: list[str]) -> dict[str, Parcel]:
 def _active_by_code(seqs: list[int]) -> dict[int, Parcel]:
     found: dict[int, Parcel] = {}
     for i in range(0, len(seqs), _CHUNK):
-        query = Parcel.select().where(
-            Parcel.code_seq.in_(seqs[i : i + _CHUNK]), Parcel.status.in_(ACTIVE_STATUSES)
-        )
+        query = Parcel.select().where(Parcel.code_seq.in_(seqs[i : i + _CHUNK]), active_clause())
         found.update((p.code_seq, p) for p in query)
     return found
 

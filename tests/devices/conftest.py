@@ -38,9 +38,10 @@ def open_driver() -> Iterator[Callable[..., Scale]]:
     """``open_driver(port, protocol, **options)``; closed after the test."""
     opened: list[Scale] = []
 
-    def opener(port: str, protocol: str, timeout: float = 0.4, **options) -> Scale:
-        scale = open_scale(ScaleConfig(port=port, protocol=protocol, timeout=timeout,
-                                       options=options))
+    def opener(port: str, protocol: str, timeout: float = 0.25, **options) -> Scale:
+        scale = open_scale(
+            ScaleConfig(port=port, protocol=protocol, timeout=timeout, options=options)
+        )
         opened.append(scale)
         return scale
 

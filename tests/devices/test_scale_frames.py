@@ -8,7 +8,12 @@ from hypothesis import strategies as st
 
 from station.devices.scale import cas, hid_postal, mt_sics, toledo_8213, toledo_continuous
 from station.devices.scale.base import Reading, make_reading, to_grams
-from station.devices.scale.transport import PortUnavailable, normalize_port, open_port, parse_framing
+from station.devices.scale.transport import (
+    PortUnavailable,
+    normalize_port,
+    open_port,
+    parse_framing,
+)
 
 
 def test_units_to_grams():
@@ -30,8 +35,11 @@ def test_reading_rules():
     assert not make_reading(1234, stable=False).usable
     assert make_reading(-5, stable=True).status == "underload"
     assert make_reading(1, stable=True, overload=True).weight_g is None
-    assert Reading.no_answer().to_json() == {"weight_g": None, "stable": False,
-                                             "status": "no_answer"}
+    assert Reading.no_answer().to_json() == {
+        "weight_g": None,
+        "stable": False,
+        "status": "no_answer",
+    }
     with pytest.raises(ValueError):
         Reading(1, True, "fine")
 
@@ -146,11 +154,16 @@ def test_hidraw_gated_by_platform(monkeypatch):
 @given(st.integers(min_value=0, max_value=99_999), st.booleans())
 def test_encoders_round_trip(grams, motion):
     status = "motion" if motion else "ok"
-    assert toledo_continuous.decode_frame(toledo_continuous.encode_frame(
-        grams, motion=motion, with_checksum=False)).weight_g == grams
+    assert (
+        toledo_continuous.decode_frame(
+            toledo_continuous.encode_frame(grams, motion=motion, with_checksum=False)
+        ).weight_g
+        == grams
+    )
     assert cas.decode_frame(cas.encode_frame(grams, motion=motion)).status == status
     assert hid_postal.decode_report(hid_postal.encode_report(grams)).weight_g == (
-        grams if grams <= 0xFFFF else 0xFFFF)
+        grams if grams <= 0xFFFF else 0xFFFF
+    )
 
 
 def test_transport_names():

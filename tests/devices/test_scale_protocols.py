@@ -49,7 +49,7 @@ def test_motion_then_settles(rig):
     live = scale.read_live()
     assert live.status == "motion" and not live.stable and not live.usable
     started = time.monotonic()
-    reading = scale.read_stable(0.4)
+    reading = scale.read_stable(0.25)
     assert time.monotonic() - started < 1.5
     assert reading.status == "motion"
     sim.motion = False
@@ -98,7 +98,7 @@ def test_split_frames(rig):
 def test_broken_frames_are_never_used(rig):
     sim, scale, _ = rig
     sim.bad_checksum = True
-    reading = scale.read_stable(0.5)
+    reading = scale.read_stable(0.3)
     assert not reading.usable
     assert reading.status in ("error", "no_answer")
     assert scale.invalid_frames > 0
@@ -148,8 +148,9 @@ def test_unplug_and_replug(make_sim, open_driver, protocol, transport):
         ("hid-postal", "oz", 349, 3, {}),
     ],
 )
-def test_units_are_converted_to_grams(make_sim, open_driver, protocol, unit, weight_g,
-                                      tolerance, options):
+def test_units_are_converted_to_grams(
+    make_sim, open_driver, protocol, unit, weight_g, tolerance, options
+):
     _, port = make_sim(protocol, "pty", weight_g=weight_g, unit=unit)
     reading = open_driver(port, protocol, **options).read_stable(2)
     assert reading.usable
@@ -165,7 +166,7 @@ def test_zero(make_sim, open_driver, protocol, transport):
     deadline = time.monotonic() + 2
     while scale.read_stable(1).weight_g != 0 and time.monotonic() < deadline:
         pass
-    assert scale.read_stable(1) .weight_g == 0
+    assert scale.read_stable(1).weight_g == 0
     assert "Z" in sim.commands
 
 

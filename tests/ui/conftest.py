@@ -93,7 +93,8 @@ def make_window(qapp, qtbot, station: str, ui_settings: QSettings  # noqa: ANN00
             printer.wait()
         window.shutdown()
         window.close()
-    Translations(qapp).switch("en")
+        if window.i18n is not None:
+            window.i18n.switch("en")  # take this window's translators out of the app
 
 
 def scanner_speed(window: MainWindow) -> None:

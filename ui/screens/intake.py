@@ -136,12 +136,9 @@ class IntakeScreen(QWidget):
         self.damage_chip.hide()
         right.addWidget(self.damage_chip)
         self.weight_box = None
-        if self.session.has_scale:
-            from ui.widgets.weight_display import WeightDisplay
-
-            self.weight_box = WeightDisplay()
-            self.session.scale.reading.connect(self.weight_box.set_reading)
-            right.addWidget(self.weight_box)
+        self.right = right
+        self._ensure_weight_box()
+        self.session.device_changed.connect(self._ensure_weight_box)
         middle.addLayout(right, 4)
         root.addLayout(middle, 3)
 
@@ -173,6 +170,17 @@ class IntakeScreen(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         root.addWidget(self.table, 2)
+
+    def _ensure_weight_box(self) -> None:
+        """The live weight under the big code, once a scale is attached."""
+        if self.weight_box is not None or not self.session.has_scale:
+            return
+        from ui.widgets.weight_display import WeightDisplay
+
+        self.weight_box = WeightDisplay()
+        self.session.scale.reading.connect(self.weight_box.set_reading)
+        self.weight_box.set_reading(getattr(self.session.scale, "latest", None))
+        self.right.addWidget(self.weight_box)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if (obj is self.scan_field and event.type() == QEvent.Type.KeyPress

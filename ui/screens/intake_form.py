@@ -59,6 +59,10 @@ class RecipientForm(QGroupBox):
         super().__init__(parent)
         self.session = session
         self.pending: Pending | None = None
+        # Typed at arm's length while holding a parcel: larger than the default text.
+        self.setStyleSheet("QLineEdit, QComboBox, QSpinBox { font-size: 13pt; padding: 2px; }"
+                           " QLabel { font-size: 12pt; } QPushButton { font-size: 12pt; "
+                           "padding: 6px; }")
         self.form = QFormLayout(self)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.tracking = QLabel()
@@ -196,7 +200,11 @@ class RecipientForm(QGroupBox):
 
     def values(self) -> dict[str, object]:
         assert self.pending is not None
-        weight = None if self.session.has_scale else (self.weight.value() or None)
+        # With a scale, the stable reading at the moment of Enter; else what was typed.
+        if self.session.has_scale:
+            weight = self.session.stable_weight()
+        else:
+            weight = self.weight.value() or None
         return {
             "tracking": self.pending.tracking,
             "phone": self.phone.text().strip() or None,

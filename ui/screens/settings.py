@@ -39,6 +39,8 @@ class SettingsScreen(QWidget):
         body = QHBoxLayout()
         self.list = QListWidget()
         self.list.setMaximumWidth(220)
+        self.list.setStyleSheet("QListWidget { font-size: 12pt; } "
+                                "QListWidget::item { padding: 8px 6px; }")
         self.stack = QStackedWidget()
         for page in self.pages:
             self.list.addItem("")

@@ -71,6 +71,9 @@ class CounterPage(Page):
         self.backup_now.clicked.connect(self._backup)
         self.stickers = QCheckBox()
         self.label_printer, self.receipt_printer = QComboBox(), QComboBox()
+        # Names of languages and printers are data, not words to translate.
+        for combo in (self.language, self.label_printer, self.receipt_printer):
+            combo.setObjectName("data")
         self.l_lang, self.l_counter, self.l_idle, self.l_db = QLabel(), QLabel(), QLabel(), QLabel()
         self.l_backup, self.l_label, self.l_receipt = QLabel(), QLabel(), QLabel()
         self.form.addRow(self.l_lang, self.language)

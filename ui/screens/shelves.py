@@ -144,6 +144,7 @@ class ShelvesScreen(QWidget):
         side.addWidget(self.capacity)
         side.addWidget(self.resize_button, 0, Qt.AlignmentFlag.AlignRight)
         self.parcel_list = QListWidget()
+        self.parcel_list.setWordWrap(True)
         self.parcels_label = QLabel()
         side.addWidget(self.parcels_label)
         side.addWidget(self.parcel_list, 1)

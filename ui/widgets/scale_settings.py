@@ -35,7 +35,7 @@ def load_scale_config(settings: QSettings) -> ScaleConfig | None:
     if not port or protocol not in DRIVERS:
         return None
     try:
-        baud = int(settings.value(KEY_BAUD, 0) or 0) or None
+        baud = int(str(settings.value(KEY_BAUD, 0) or 0)) or None
     except (TypeError, ValueError):
         baud = None
     framing = str(settings.value(KEY_FRAMING, "") or "") or None
@@ -175,8 +175,8 @@ class ScaleSettingsPage(QWidget):
             return
         config = self.config()
         if config is None:
-            self.info.setText(self.tr("Choose a port first."))
             self.test.setChecked(False)
+            self.info.setText(self.tr("Choose a port first."))
             return
         self.info.setText(self.tr("Connecting to {port} …").format(port=config.port))
         self.worker.configure(config)

@@ -18,6 +18,9 @@ injected — tests do that to type 500 scans at 5 ms a key without sleeping.
 
 from __future__ import annotations
 
+import ctypes
+import platform
+import sys
 import time
 from collections.abc import Callable
 
@@ -37,10 +40,33 @@ from PySide6.QtWidgets import (
 from station.devices.scanner import GS, GS_SYMBOL, ScanBurstDetector, normalize_scan_text
 
 Clock = Callable[[], float]
+
+
+def protect_none_refcount() -> None:
+    """Work around PySide6 6.12 on Python 3.11: every call of a void Qt method from Python
+    drops a reference to ``None`` that was never taken, and after a few thousand calls
+    (a few hundred scans) the interpreter aborts with "none_dealloc: deallocating None"
+    (the same was seen for ``True``/``False``). From Python 3.12 these are immortal; before,
+    give them references enough for ever.
+    Idempotent; to be called once at start-up (``ui.app``) — importing this module does."""
+    if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
+        return
+    for singleton in (None, True, False):
+        refcnt = ctypes.c_ssize_t.from_address(id(singleton))  # ob_refcnt, first in PyObject
+        if refcnt.value < 1 << 40:
+            refcnt.value += 1 << 48
+
+
+protect_none_refcount()
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _MODIFIER_KEYS = {
-    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_CapsLock,
-    Qt.Key.Key_NumLock, Qt.Key.Key_AltGr,
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_Meta,
+    Qt.Key.Key_CapsLock,
+    Qt.Key.Key_NumLock,
+    Qt.Key.Key_AltGr,
 }
 
 
@@ -98,8 +124,11 @@ class ScanLineEdit(QLineEdit):
         self.tab_submits = tab_submits
         self.prefix, self.suffix = prefix, suffix
         self.detector = ScanBurstDetector(
-            clock=time.monotonic, max_key_interval_ms=max_key_interval_ms,
-            min_length=min_length, prefix=prefix, suffix=suffix,
+            clock=time.monotonic,
+            max_key_interval_ms=max_key_interval_ms,
+            min_length=min_length,
+            prefix=prefix,
+            suffix=suffix,
         )
 
     def submit(self, text: str) -> bool:
@@ -203,8 +232,11 @@ class _Snapshot:
         cursor = editor.textCursor()
         end = cursor.position()
         inserted = len(now) - len(self.text)
-        if (inserted > 0 and end - inserted == self.cursor
-                and now[: self.cursor] + now[end:] == self.text):
+        if (
+            inserted > 0
+            and end - inserted == self.cursor
+            and now[: self.cursor] + now[end:] == self.text
+        ):
             cursor.setPosition(self.cursor)
             cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
             cursor.removeSelectedText()  # keeps the formatting of the rest
@@ -242,8 +274,11 @@ class ScanRouter(QObject):
         self.uppercase = uppercase
         self.current_screen = current_screen
         self.detector = ScanBurstDetector(
-            clock=time.monotonic, max_key_interval_ms=max_key_interval_ms,
-            min_length=min_length, prefix=prefix, suffix=suffix,
+            clock=time.monotonic,
+            max_key_interval_ms=max_key_interval_ms,
+            min_length=min_length,
+            prefix=prefix,
+            suffix=suffix,
         )
         self._screens: list[tuple[QWidget, ScanHandler | ScanLineEdit]] = []
         self._target: QWidget | None = None

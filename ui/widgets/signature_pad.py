@@ -27,6 +27,7 @@ class SignaturePad(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(240, 110)
+        self.setMaximumHeight(260)  # a signature line, not a canvas
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.strokes: list[QPainterPath] = []
         self._current: QPainterPath | None = None

@@ -49,7 +49,7 @@ class WeightDisplay(QLabel):
             font.setPointSizeF(font.pointSizeF() * 2.2)
             font.setBold(True)
             self.setFont(font)
-            self.setMinimumWidth(self.fontMetrics().horizontalAdvance("88.888 kg  ") )
+            self.setMinimumWidth(self.fontMetrics().horizontalAdvance("88.888 kg  "))
         self.set_reading(None)
 
     def status_key(self) -> str:

@@ -36,7 +36,7 @@ try:  # pyserial lets termios.error (not an OSError) escape on a vanished tty
 except ImportError:  # pragma: no cover - Windows
     _TermiosError = OSError  # type: ignore[misc,assignment]
 
-from station.devices.scale.transport import PortUnavailable, open_port
+from station.devices.scale.transport import PortUnavailable, close_port, open_port
 from station.errors import StationError
 
 #: what pyserial may raise when the port goes away
@@ -245,7 +245,7 @@ class SerialScale(Scale):
     # -- port plumbing; every pyserial failure becomes ScaleDisconnected
     def close(self) -> None:
         try:
-            self._port.close()
+            close_port(self._port)
         except PORT_ERRORS:
             pass
 

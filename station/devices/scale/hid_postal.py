@@ -44,15 +44,30 @@ from station.devices.scale.base import (
 REPORT_ID = 3
 REPORT_LEN = 6
 UNITS = {
-    1: "mg", 2: "g", 3: "kg", 4: "ct", 5: "tael", 6: "gn", 7: "dwt", 8: "t", 10: "ozt",
-    11: "oz", 12: "lb",
+    1: "mg",
+    2: "g",
+    3: "kg",
+    4: "ct",
+    5: "tael",
+    6: "gn",
+    7: "dwt",
+    8: "t",
+    10: "ozt",
+    11: "oz",
+    12: "lb",
 }
 _UNIT_CODES = {name: code for code, name in UNITS.items()}
-KNOWN_VENDORS = {0x0922: "Dymo", 0x1446: "Stamps.com", 0x0EB8: "Mettler Toledo", 0x0B67: "Fairbanks"}
+KNOWN_VENDORS = {
+    0x0922: "Dymo",
+    0x1446: "Stamps.com",
+    0x0EB8: "Mettler Toledo",
+    0x0B67: "Fairbanks",
+}
 
 
-def encode_report(weight_g: int, *, status: int | None = None, unit: str = "g",
-                  exponent: int = 0) -> bytes:
+def encode_report(
+    weight_g: int, *, status: int | None = None, unit: str = "g", exponent: int = 0
+) -> bytes:
     """A data report (simulator, tests). ``status`` defaults from the weight."""
     if status is None:
         status = 5 if weight_g < 0 else (2 if weight_g == 0 else 4)
@@ -106,9 +121,11 @@ def find_hid_scales() -> list[str]:
         except OSError:
             descriptor = b""
         vendor = _uevent(sysdir).get("HID_ID", "::").split(":")[1] or "0"
-        if b"\x05\x8d" in descriptor or b"\x06\x8d\x00" in descriptor or int(
-            vendor, 16
-        ) in KNOWN_VENDORS:
+        if (
+            b"\x05\x8d" in descriptor
+            or b"\x06\x8d\x00" in descriptor
+            or int(vendor, 16) in KNOWN_VENDORS
+        ):
             found.append("/dev/" + os.path.basename(sysdir))
     return found
 
@@ -181,8 +198,9 @@ class HidPostalScale(ContinuousScale):
     protocol = "hid-postal"
     label = "USB HID postal scale"
 
-    def __init__(self, port: str | serial.SerialBase, baud: int | None = None,
-                 **kwargs: object) -> None:
+    def __init__(
+        self, port: str | serial.SerialBase, baud: int | None = None, **kwargs: object
+    ) -> None:
         self._hidraw: str | None = None
         if isinstance(port, str) and (port == "auto" or port.startswith("/dev/hidraw")):
             if port == "auto":

@@ -96,6 +96,9 @@ class ScaleMonitor:
     def submit(self, job: Callable[[Scale], Any]) -> Future[Any]:
         """Run ``job(scale)`` on the monitor thread; fails if there is no scale right now."""
         fut: Future[Any] = Future()
+        if not self.running:
+            fut.set_exception(ScaleError("the scale monitor is stopped"))
+            return fut
         self._jobs.put((job, fut))
         with self._cond:
             self._cond.notify_all()

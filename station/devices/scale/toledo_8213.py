@@ -33,6 +33,7 @@ import re
 import time
 
 from station.devices.scale.base import (
+    ERROR,
     OVERLOAD,
     UNDERLOAD,
     Reading,
@@ -109,8 +110,9 @@ class Toledo8213Scale(SerialScale):
     default_baud = 9600
     default_framing = "7E1"
 
-    def __init__(self, *args: object, unit: str = "kg", implied_decimals: int | None = None,
-                 **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, unit: str = "kg", implied_decimals: int | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.unit = unit
         self.implied_decimals = (
@@ -141,17 +143,18 @@ class Toledo8213Scale(SerialScale):
                 return None
 
     def _request(self, command: bytes, timeout: float) -> Reading | None:
+        """Send ``command``; the answer's reading, ``error`` for a garbled answer, None for
+        none at all."""
         self._discard_input()
         self._write(command)
-        deadline = time.monotonic() + timeout
-        while True:
-            body = self._frame(deadline)
-            if body is None:
-                return None
-            reading = parse_weight(body, self.unit, self.implied_decimals)
-            if reading is not None:
-                return reading
+        body = self._frame(time.monotonic() + timeout)
+        if body is None:
+            return None
+        reading = parse_weight(body, self.unit, self.implied_decimals)
+        if reading is None:
             self.invalid_frames += 1
+            return Reading.error(f"garbled answer {body!r}")
+        return reading
 
     def read_live(self) -> Reading:
         return self._request(b"W", self.timeout) or Reading.no_answer()
@@ -170,7 +173,8 @@ class Toledo8213Scale(SerialScale):
                 continue
             if reading.stable or reading.status in (OVERLOAD, UNDERLOAD):
                 return reading
-            last = reading
+            if reading.status != ERROR or last is None:
+                last = reading
             time.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
 
     def zero(self) -> None:
