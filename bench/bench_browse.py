@@ -68,13 +68,18 @@ def build(url: str, rows: int) -> None:
     print(f"generated {rows} rows in {time.perf_counter() - t0:.0f} s")
 
 
+LINES: list[str] = []
+
+
 def timed(label: str, fn, repeat: int = 5) -> None:
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t0) * 1000)
-    print(f"{label:58s} median {statistics.median(times):7.1f} ms  max {max(times):7.1f} ms")
+    line = f"{label:58s} median {statistics.median(times):7.1f} ms  max {max(times):7.1f} ms"
+    LINES.append(line)
+    print(line)
 
 
 def main() -> None:
@@ -119,6 +124,9 @@ def main() -> None:
     timed("count all", lambda: browse.count(everything))
     timed("count ON_SHELF", lambda: browse.count(on_shelf))
     timed("count text name", lambda: browse.count(ParcelFilter(text="王芳")), 2)
+    out = Path(__file__).parent / "results_browse.txt"
+    out.write_text(f"{browse.count(everything)} parcels, pages of {browse.PAGE_SIZE}\n"
+                   + "\n".join(LINES) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

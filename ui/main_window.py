@@ -151,9 +151,18 @@ class MainWindow(QMainWindow):
             from ui.widgets.scan_field import ScanRouter
         except ImportError:
             return None
-        router = ScanRouter(self, current_screen=self.stack.currentWidget)
+        router = ScanRouter(self, current_screen=self._scan_target)
         router.install()
         return router
+
+    def _scan_target(self) -> QWidget | None:
+        """Where a stray scan goes: the screen in front, but never past the lock screen nor
+        behind an open dialog."""
+        if self.pages.currentWidget() is not self.work_page:
+            return None
+        if QApplication.activeModalWidget() is not None:
+            return None
+        return self.stack.currentWidget()
 
     # -- start-up --------------------------------------------------------------------------
     def start(self, demo: bool = False, user: str | None = None) -> None:

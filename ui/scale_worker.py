@@ -30,7 +30,7 @@ class ScaleWorker(QObject):
     commandFinished = Signal(str, object)  # noqa: N815 - (command, result) of zero/tare/identify
     commandFailed = Signal(str, str)  # noqa: N815 - (command, message for the clerk)
 
-    _relay = Signal(object)
+    _relay = Signal(object, object)  # (the monitor it came from, Reading)
     _job_done = Signal(str, object, object)
 
     def __init__(
@@ -90,12 +90,14 @@ class ScaleWorker(QObject):
                 return
             config = self.config
             opener = lambda: open_scale(config)  # noqa: E731
+        holder: list[ScaleMonitor] = []
         self._monitor = ScaleMonitor(
             opener,
-            self._relay.emit,
+            lambda reading: self._relay.emit(holder[0] if holder else None, reading),
             poll_interval=self.poll_interval,
             max_backoff=self.max_backoff,
         )
+        holder.append(self._monitor)
         self._monitor.start()
 
     def stop(self) -> None:
@@ -123,10 +125,10 @@ class ScaleWorker(QObject):
         future.add_done_callback(lambda fut: self._job_done.emit(name, fut, None))
 
     # -- GUI-thread slots ------------------------------------------------------------------
-    @Slot(object)
-    def _on_relay(self, reading: Reading) -> None:
-        if self._monitor is None:
-            return  # stopped while the reading was on its way
+    @Slot(object, object)
+    def _on_relay(self, monitor: ScaleMonitor | None, reading: Reading) -> None:
+        if self._monitor is None or monitor is not self._monitor:
+            return  # from a monitor stopped (or replaced) while the reading was on its way
         self._latest = reading
         connected = self._monitor.connected
         if connected != self._connected:

@@ -55,106 +55,106 @@
 <context>
     <name>CounterPage</name>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="113" />
-        <location filename="../../ui/screens/settings_local.py" line="187" />
-        <location filename="../../ui/screens/settings_local.py" line="188" />
+        <location filename="../../ui/screens/settings_local.py" line="116" />
+        <location filename="../../ui/screens/settings_local.py" line="190" />
+        <location filename="../../ui/screens/settings_local.py" line="191" />
         <source>None: save PDF files</source>
         <translation>无：保存为 PDF 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="140" />
+        <location filename="../../ui/screens/settings_local.py" line="143" />
         <source>This counter's settings are saved.</source>
         <translation>本机设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="142" />
+        <location filename="../../ui/screens/settings_local.py" line="145" />
         <source>The new database is used from the next start.</source>
         <translation>新数据库将在下次启动时使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="150" />
+        <location filename="../../ui/screens/settings_local.py" line="153" />
         <source>Station database</source>
         <translation>驿站数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="151" />
+        <location filename="../../ui/screens/settings_local.py" line="154" />
         <source>Station database (*.db);;All files (*)</source>
         <translation>驿站数据库 (*.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="157" />
-        <location filename="../../ui/screens/settings_local.py" line="180" />
+        <location filename="../../ui/screens/settings_local.py" line="160" />
+        <location filename="../../ui/screens/settings_local.py" line="183" />
         <source>Backup folder</source>
         <translation>备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="165" />
+        <location filename="../../ui/screens/settings_local.py" line="168" />
         <source>Choose a backup folder first.</source>
         <translation>请先选择备份文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="167" />
+        <location filename="../../ui/screens/settings_local.py" line="170" />
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="169" />
+        <location filename="../../ui/screens/settings_local.py" line="172" />
         <source>Backup saved: {0} ({1} parcels).</source>
         <translation>备份已保存：{0}（{1} 件包裹）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="172" />
+        <location filename="../../ui/screens/settings_local.py" line="175" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="173" />
+        <location filename="../../ui/screens/settings_local.py" line="176" />
         <source>Counter name</source>
         <translation>柜台名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="174" />
+        <location filename="../../ui/screens/settings_local.py" line="177" />
         <source>Lock the screen after idle (min)</source>
         <translation>空闲多久后锁屏（分钟）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="175" />
+        <location filename="../../ui/screens/settings_local.py" line="178" />
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="176" />
+        <location filename="../../ui/screens/settings_local.py" line="179" />
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="177" />
-        <location filename="../../ui/screens/settings_local.py" line="181" />
+        <location filename="../../ui/screens/settings_local.py" line="180" />
+        <location filename="../../ui/screens/settings_local.py" line="184" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="178" />
+        <location filename="../../ui/screens/settings_local.py" line="181" />
         <source>A file path, or postgresql://user:password@host/name for a station with several counters. Used from the next start.</source>
         <translation>文件路径；多柜台驿站可填 postgresql://用户:密码@主机/库名。下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="182" />
+        <location filename="../../ui/screens/settings_local.py" line="185" />
         <source>Back up now</source>
         <translation>立即备份</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="183" />
+        <location filename="../../ui/screens/settings_local.py" line="186" />
         <source>Label printer</source>
         <translation>标签打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="184" />
+        <location filename="../../ui/screens/settings_local.py" line="187" />
         <source>Receipt printer</source>
         <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="185" />
+        <location filename="../../ui/screens/settings_local.py" line="188" />
         <source>Print a shelf sticker for every intake</source>
         <translation>每次入库都打印货架标签</translation>
     </message>
@@ -162,37 +162,37 @@
 <context>
     <name>DamageDialog</name>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="252" />
+        <location filename="../../ui/screens/intake_form.py" line="260" />
         <source>Damaged parcel</source>
         <translation>破损件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="255" />
+        <location filename="../../ui/screens/intake_form.py" line="263" />
         <source>What is damaged? (wet, torn, crushed, open…)</source>
         <translation>哪里破损？（受潮、破裂、压坏、开封…）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="263" />
+        <location filename="../../ui/screens/intake_form.py" line="271" />
         <source>Take photo</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="270" />
+        <location filename="../../ui/screens/intake_form.py" line="278" />
         <source>Mark damaged (Ctrl+Enter)</source>
         <translation>标记破损 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="279" />
+        <location filename="../../ui/screens/intake_form.py" line="287" />
         <source>No camera connected: describe the damage.</source>
         <translation>未连接摄像头：请用文字描述破损情况。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="282" />
+        <location filename="../../ui/screens/intake_form.py" line="290" />
         <source>Camera: {0}</source>
         <translation>摄像头：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="297" />
+        <location filename="../../ui/screens/intake_form.py" line="305" />
         <source>Photo saved: {0}</source>
         <translation>照片已保存：{0}</translation>
     </message>
@@ -200,12 +200,12 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="227" />
+        <location filename="../../ui/screens/settings_local.py" line="230" />
         <source>Scale settings saved.</source>
         <translation>电子秤设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="230" />
+        <location filename="../../ui/screens/settings_local.py" line="233" />
         <source>The scale of this counter. Without one, weights are typed at intake.</source>
         <translation>本柜台的电子秤。没有电子秤时，入库时手动输入重量。</translation>
     </message>
@@ -492,177 +492,177 @@
 <context>
     <name>IntakeScreen</name>
     <message>
-        <location filename="../../ui/screens/intake.py" line="193" />
+        <location filename="../../ui/screens/intake.py" line="201" />
         <source>Size for the next scans: {0}</source>
         <translation>后续扫描的尺寸：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="205" />
+        <location filename="../../ui/screens/intake.py" line="213" />
         <source>{0} is already waiting for the recipient's details.</source>
         <translation>{0} 已在等待填写收件人信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="211" />
+        <location filename="../../ui/screens/intake.py" line="219" />
         <source>Checking {0}…</source>
         <translation>正在查询 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="228" />
+        <location filename="../../ui/screens/intake.py" line="236" />
         <source>ALREADY ON THE SHELF</source>
         <translation>已在货架上</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="231" />
+        <location filename="../../ui/screens/intake.py" line="239" />
         <source>{0} is already here: {1}, pickup code {2}. Nothing was changed.</source>
         <translation>{0} 已在站内：{1}，取件码 {2}。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="245" />
+        <location filename="../../ui/screens/intake.py" line="253" />
         <source>{0} needs the recipient's details: it waits behind {1} ({2} waiting).</source>
         <translation>{0} 需要填写收件人信息：排在 {1} 之后（{2} 件等待中）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="253" />
+        <location filename="../../ui/screens/intake.py" line="261" />
         <source>NOT TAKEN IN</source>
         <translation>未入库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="261" />
+        <location filename="../../ui/screens/intake.py" line="269" />
         <source>{0}: the recipient asked for door delivery. Call for consent first.</source>
         <translation>{0}：收件人要求送货上门。请先电话征得同意。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="265" />
+        <location filename="../../ui/screens/intake.py" line="273" />
         <source>{0} is not in a loaded manifest: type the phone number, Enter, name, Enter, size, Enter.</source>
         <translation>{0} 不在预报清单中：输入手机号，回车；姓名，回车；尺寸，回车。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="267" />
+        <location filename="../../ui/screens/intake.py" line="275" />
         <source>WHO IS IT FOR?</source>
         <translation>收件人是谁？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="284" />
+        <location filename="../../ui/screens/intake.py" line="292" />
         <source>Taking in {0}…</source>
         <translation>正在入库 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="312" />
+        <location filename="../../ui/screens/intake.py" line="320" />
         <source>{0} was not taken in.</source>
         <translation>{0} 未入库。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="326" />
+        <location filename="../../ui/screens/intake.py" line="334" />
         <source>Put it on {0}</source>
         <translation>请放到 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="328" />
+        <location filename="../../ui/screens/intake.py" line="336" />
         <source> — marked damaged</source>
         <translation> — 已标记破损</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="329" />
+        <location filename="../../ui/screens/intake.py" line="337" />
         <source>Taken in: {0} → {1}, code {2}</source>
         <translation>已入库：{0} → {1}，取件码 {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="356" />
+        <location filename="../../ui/screens/intake.py" line="364" />
         <source>Taken in this session: {0}</source>
         <translation>本班次已入库：{0} 件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="363" />
+        <location filename="../../ui/screens/intake.py" line="371" />
         <source>Sticker saved: {0}</source>
         <translation>标签已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="372" />
+        <location filename="../../ui/screens/intake.py" line="380" />
         <source>Sticker not printed: {0}</source>
         <translation>标签未打印：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="385" />
+        <location filename="../../ui/screens/intake.py" line="394" />
         <source>Damaged: {0} (goes with the next parcel)</source>
         <translation>破损：{0}（用于下一件包裹）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="402" />
+        <location filename="../../ui/screens/intake.py" line="411" />
         <source>UNDONE</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="403" />
+        <location filename="../../ui/screens/intake.py" line="412" />
         <source>Take {0} off the shelf and scan it again.</source>
         <translation>请把 {0} 从货架上取下并重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="405" />
+        <location filename="../../ui/screens/intake.py" line="414" />
         <source>Intake of {0} was undone; its slot is free again.</source>
         <translation>{0} 的入库已撤销，货位已释放。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="421" />
+        <location filename="../../ui/screens/intake.py" line="430" />
         <source>Scan (F1)</source>
         <translation>扫描 (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="422" />
+        <location filename="../../ui/screens/intake.py" line="431" />
         <source>Scan or type the tracking number, Enter</source>
         <translation>扫描或输入快递单号，回车</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="423" />
+        <location filename="../../ui/screens/intake.py" line="432" />
         <source>Size (Ctrl+1–4):</source>
         <translation>尺寸 (Ctrl+1–4)：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="424" />
+        <location filename="../../ui/screens/intake.py" line="433" />
         <source>Damaged… (F6)</source>
         <translation>破损… (F6)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="425" />
+        <location filename="../../ui/screens/intake.py" line="434" />
         <source>Undo last intake (Ctrl+Z)</source>
         <translation>撤销上一件入库 (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="427" />
+        <location filename="../../ui/screens/intake.py" line="436" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="427" />
+        <location filename="../../ui/screens/intake.py" line="436" />
         <source>Tracking number</source>
         <translation>快递单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="427" />
+        <location filename="../../ui/screens/intake.py" line="436" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="428" />
+        <location filename="../../ui/screens/intake.py" line="437" />
         <source>Pickup code</source>
         <translation>取件码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="428" />
+        <location filename="../../ui/screens/intake.py" line="437" />
         <source>Slot</source>
         <translation>货位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="428" />
+        <location filename="../../ui/screens/intake.py" line="437" />
         <source>Recipient</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="428" />
+        <location filename="../../ui/screens/intake.py" line="437" />
         <source>Weight</source>
         <translation>重量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="430" />
+        <location filename="../../ui/screens/intake.py" line="439" />
         <source>Scan a parcel: its pickup code appears here</source>
         <translation>扫描包裹后，取件码显示在这里</translation>
     </message>
@@ -766,102 +766,102 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="160" />
+        <location filename="../../ui/main_window.py" line="169" />
         <source>Opening the station database…</source>
         <translation>正在打开驿站数据库…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300" />
+        <location filename="../../ui/main_window.py" line="309" />
         <source>Intake</source>
         <translation>入库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300" />
+        <location filename="../../ui/main_window.py" line="309" />
         <source>Pickup</source>
         <translation>取件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301" />
+        <location filename="../../ui/main_window.py" line="310" />
         <source>Parcels</source>
         <translation>包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301" />
+        <location filename="../../ui/main_window.py" line="310" />
         <source>Shelves</source>
         <translation>货架</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302" />
+        <location filename="../../ui/main_window.py" line="311" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306" />
+        <location filename="../../ui/main_window.py" line="315" />
         <source>Lock (Ctrl+L)</source>
         <translation>锁屏 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="307" />
+        <location filename="../../ui/main_window.py" line="316" />
         <source>Parcel Station</source>
         <translation>快递驿站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321" />
+        <location filename="../../ui/main_window.py" line="330" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323" />
+        <location filename="../../ui/main_window.py" line="332" />
         <source>owner</source>
         <translation>站长</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323" />
+        <location filename="../../ui/main_window.py" line="332" />
         <source>clerk</source>
         <translation>店员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324" />
+        <location filename="../../ui/main_window.py" line="333" />
         <source>Clerk: {0} ({1})</source>
         <translation>当班：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325" />
+        <location filename="../../ui/main_window.py" line="334" />
         <source>Counter: {0}</source>
         <translation>柜台：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327" />
+        <location filename="../../ui/main_window.py" line="336" />
         <source>Database: {0}</source>
         <translation>数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="329" />
+        <location filename="../../ui/main_window.py" line="338" />
         <source>Database: not open</source>
         <translation>数据库：未打开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="331" />
+        <location filename="../../ui/main_window.py" line="340" />
         <source>Scale: none (type weights)</source>
         <translation>电子秤：无（手动输入重量）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333" />
+        <location filename="../../ui/main_window.py" line="342" />
         <source>Scale: {0} g</source>
         <translation>电子秤：{0} 克</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335" />
+        <location filename="../../ui/main_window.py" line="344" />
         <source>Scale: waiting</source>
         <translation>电子秤：等待稳定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338" />
+        <location filename="../../ui/main_window.py" line="347" />
         <source>Label printer: {0}</source>
         <translation>标签打印机：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340" />
+        <location filename="../../ui/main_window.py" line="349" />
         <source>Label printer: none (PDF files)</source>
         <translation>标签打印机：无（保存 PDF）</translation>
     </message>
@@ -1265,232 +1265,232 @@
 <context>
     <name>PickupScreen</name>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="216" />
+        <location filename="../../ui/screens/pickup.py" line="218" />
         <source>Looking up {0}…</source>
         <translation>正在查询 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="224" />
+        <location filename="../../ui/screens/pickup.py" line="226" />
         <source>Nothing on the shelf for {0}.</source>
         <translation>没有 {0} 的在架包裹。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="235" />
+        <location filename="../../ui/screens/pickup.py" line="237" />
         <source>{0}  {1}  (parcels: {2})</source>
         <translation>{0}  {1}  （{2} 件）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="243" />
+        <location filename="../../ui/screens/pickup.py" line="245" />
         <source>{0} people match {1}: ask for the name, type it and press Enter (or pick one).</source>
         <translation>有 {0} 人匹配 {1}：请询问姓名，输入后回车（或直接选择）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="267" />
+        <location filename="../../ui/screens/pickup.py" line="269" />
         <source>No one with {0} is called {1}.</source>
         <translation>{0} 中没有叫 {1} 的人。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="270" />
+        <location filename="../../ui/screens/pickup.py" line="272" />
         <source>Several people match that name: pick one from the list.</source>
         <translation>有多人匹配该姓名：请从列表中选择。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="294" />
+        <location filename="../../ui/screens/pickup.py" line="296" />
         <source>ID check</source>
         <translation>核验身份</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="296" />
+        <location filename="../../ui/screens/pickup.py" line="298" />
         <source>damaged</source>
         <translation>破损</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="309" />
+        <location filename="../../ui/screens/pickup.py" line="311" />
         <source>{0}: parcels on the shelf: {1}. Fetch them and scan each barcode.</source>
         <translation>{0}：在架包裹 {1} 件。请取来并逐件扫描条码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="318" />
+        <location filename="../../ui/screens/pickup.py" line="320" />
         <source>{0} is already checked.</source>
         <translation>{0} 已核对过。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="325" />
+        <location filename="../../ui/screens/pickup.py" line="327" />
         <source>✓ {0} ({1}). {2} more to scan.</source>
         <translation>✓ {0}（{1}）。还需扫描 {2} 件。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="328" />
+        <location filename="../../ui/screens/pickup.py" line="330" />
         <source>✓ All checked ({0}). Enter or F12 completes.</source>
         <translation>✓ 全部核对完毕（{0} 件）。回车或 F12 完成出库。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="332" />
+        <location filename="../../ui/screens/pickup.py" line="334" />
         <source>WRONG PARCEL: {0} is not for this person. Put it back! (Esc starts over for the next person.)</source>
         <translation>拿错件了：{0} 不是这位顾客的包裹，请放回！（按 Esc 为下一位顾客重新开始。）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="366" />
+        <location filename="../../ui/screens/pickup.py" line="368" />
         <source>Look up a person first.</source>
         <translation>请先查询顾客。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="369" />
+        <location filename="../../ui/screens/pickup.py" line="371" />
         <source>Proxy</source>
         <translation>代取人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="369" />
+        <location filename="../../ui/screens/pickup.py" line="371" />
         <source>ID</source>
         <translation>证件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="370" />
+        <location filename="../../ui/screens/pickup.py" line="372" />
         <source>✓ {0} checked: {1}</source>
         <translation>✓ {0}已核验：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="372" />
+        <location filename="../../ui/screens/pickup.py" line="374" />
         <source>ID check needed (F7).</source>
         <translation>需要核验身份 (F7)。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="374" />
+        <location filename="../../ui/screens/pickup.py" line="376" />
         <source>No ID check needed.</source>
         <translation>无需核验身份。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="396" />
+        <location filename="../../ui/screens/pickup.py" line="401" />
         <source>Scan each parcel's barcode first ({0} to scan).</source>
         <translation>请先逐件扫描条码（还有 {0} 件）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="399" />
+        <location filename="../../ui/screens/pickup.py" line="404" />
         <source>An ID check is needed before handing over.</source>
         <translation>交付前需要核验身份。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="416" />
+        <location filename="../../ui/screens/pickup.py" line="421" />
         <source>Handing over…</source>
         <translation>正在出库…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="425" />
+        <location filename="../../ui/screens/pickup.py" line="430" />
         <source>Handed over to {1}: {0} parcel(s). Receipt {2}.</source>
         <translation>已交付给 {1}：{0} 件。小票号 {2}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="428" />
+        <location filename="../../ui/screens/pickup.py" line="433" />
         <source>CHANGE {0}</source>
         <translation>找零 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="430" />
+        <location filename="../../ui/screens/pickup.py" line="435" />
         <source>Paid {0}.</source>
         <translation>已收 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="432" />
+        <location filename="../../ui/screens/pickup.py" line="437" />
         <source>{0} not scanned stay on the shelf.</source>
         <translation>未扫描的 {0} 件仍留在货架上。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="465" />
+        <location filename="../../ui/screens/pickup.py" line="470" />
         <source>Next person: scan or type the pickup code, phone number or last 4 digits.</source>
         <translation>下一位：扫描或输入取件码、手机号或手机后4位。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="477" />
+        <location filename="../../ui/screens/pickup.py" line="482" />
         <source>Find (F2)</source>
         <translation>查找 (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="478" />
+        <location filename="../../ui/screens/pickup.py" line="483" />
         <source>Pickup code, phone, last 4 digits or tracking number, Enter</source>
         <translation>取件码、手机号、后4位或快递单号，回车</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="480" />
+        <location filename="../../ui/screens/pickup.py" line="485" />
         <source>Next person (Esc)</source>
         <translation>下一位 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="481" />
+        <location filename="../../ui/screens/pickup.py" line="486" />
         <source>Several people: which one?</source>
         <translation>多人匹配：是哪一位？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="482" />
+        <location filename="../../ui/screens/pickup.py" line="487" />
         <source>Type the name, Enter</source>
         <translation>输入姓名，回车</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="484" />
+        <location filename="../../ui/screens/pickup.py" line="489" />
         <source>Pickup code</source>
         <translation>取件码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="484" />
+        <location filename="../../ui/screens/pickup.py" line="489" />
         <source>Slot</source>
         <translation>货位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="484" />
+        <location filename="../../ui/screens/pickup.py" line="489" />
         <source>Tracking number</source>
         <translation>快递单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="485" />
+        <location filename="../../ui/screens/pickup.py" line="490" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="485" />
+        <location filename="../../ui/screens/pickup.py" line="490" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="485" />
+        <location filename="../../ui/screens/pickup.py" line="490" />
         <source>COD</source>
         <translation>到付</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="485" />
+        <location filename="../../ui/screens/pickup.py" line="490" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="486" />
+        <location filename="../../ui/screens/pickup.py" line="491" />
         <source>Identity</source>
         <translation>身份核验</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="487" />
+        <location filename="../../ui/screens/pickup.py" line="492" />
         <source>Check ID (F7)</source>
         <translation>核验身份 (F7)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="488" />
+        <location filename="../../ui/screens/pickup.py" line="493" />
         <source>Proxy pickup (F8)</source>
         <translation>他人代取 (F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="489" />
+        <location filename="../../ui/screens/pickup.py" line="494" />
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="490" />
+        <location filename="../../ui/screens/pickup.py" line="495" />
         <source>Sign here (mouse, pen or finger)</source>
         <translation>请在此签字（鼠标、手写笔或手指）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="492" />
+        <location filename="../../ui/screens/pickup.py" line="497" />
         <source>Clear signature</source>
         <translation>清除签字</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="493" />
+        <location filename="../../ui/screens/pickup.py" line="498" />
         <source>Complete hand-over (F12)</source>
         <translation>完成出库 (F12)</translation>
     </message>
@@ -1498,92 +1498,92 @@
 <context>
     <name>RecipientForm</name>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="163" />
+        <location filename="../../ui/screens/intake_form.py" line="167" />
         <source>This recipient asked for door delivery: call them for consent, then tick 'Consent by phone call'.</source>
         <translation>该收件人要求送货上门：请电话征得同意，然后勾选“电话同意”。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="187" />
+        <location filename="../../ui/screens/intake_form.py" line="191" />
         <source>This phone number cannot be used. Check it and type it again.</source>
         <translation>手机号码有误，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="190" />
+        <location filename="../../ui/screens/intake_form.py" line="194" />
         <source>Type the recipient's phone number (or the last 4 digits and the extension from a privacy label).</source>
         <translation>请输入收件人手机号（隐私面单可输入后4位和分机号）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="193" />
+        <location filename="../../ui/screens/intake_form.py" line="197" />
         <source>Not an amount: type it like 12.50.</source>
         <translation>金额格式不对：请按 12.50 这样输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="220" />
+        <location filename="../../ui/screens/intake_form.py" line="228" />
         <source>Not in a manifest: who is it for?</source>
         <translation>不在预报清单中：收件人是谁？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="221" />
+        <location filename="../../ui/screens/intake_form.py" line="229" />
         <source>Parcel</source>
         <translation>包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="221" />
+        <location filename="../../ui/screens/intake_form.py" line="229" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="221" />
+        <location filename="../../ui/screens/intake_form.py" line="229" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="221" />
+        <location filename="../../ui/screens/intake_form.py" line="229" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="222" />
+        <location filename="../../ui/screens/intake_form.py" line="230" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="222" />
+        <location filename="../../ui/screens/intake_form.py" line="230" />
         <source>Weight (g)</source>
         <translation>重量（克）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="222" />
+        <location filename="../../ui/screens/intake_form.py" line="230" />
         <source>Cash on delivery</source>
         <translation>到付金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="225" />
+        <location filename="../../ui/screens/intake_form.py" line="233" />
         <source>13812345678, or 5678-123 from a privacy label</source>
         <translation>13812345678，或隐私面单上的 5678-123</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="226" />
+        <location filename="../../ui/screens/intake_form.py" line="234" />
         <source>optional</source>
         <translation>可不填</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="230" />
+        <location filename="../../ui/screens/intake_form.py" line="238" />
         <source>not weighed</source>
         <translation>未称重</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="231" />
+        <location filename="../../ui/screens/intake_form.py" line="239" />
         <source>Consent by phone call</source>
         <translation>电话同意</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="232" />
+        <location filename="../../ui/screens/intake_form.py" line="240" />
         <source>Take in (Enter)</source>
         <translation>入库（回车）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="233" />
+        <location filename="../../ui/screens/intake_form.py" line="241" />
         <source>Skip (Esc)</source>
         <translation>跳过 (Esc)</translation>
     </message>
@@ -1637,7 +1637,7 @@
         <translation>{path} — USB HID 电子秤</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/scale_settings.py" line="178" />
+        <location filename="../../ui/widgets/scale_settings.py" line="179" />
         <source>Choose a port first.</source>
         <translation>请先选择端口。</translation>
     </message>
@@ -1650,7 +1650,7 @@
 <context>
     <name>ScaleWorker</name>
     <message>
-        <location filename="../../ui/scale_worker.py" line="118" />
+        <location filename="../../ui/scale_worker.py" line="122" />
         <source>No scale is set up.</source>
         <translation>未设置电子秤。</translation>
     </message>
@@ -1658,37 +1658,37 @@
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../ui/screens/settings.py" line="96" />
+        <location filename="../../ui/screens/settings.py" line="98" />
         <source>Station</source>
         <translation>驿站</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="96" />
+        <location filename="../../ui/screens/settings.py" line="98" />
         <source>Carriers</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="96" />
+        <location filename="../../ui/screens/settings.py" line="98" />
         <source>Staff</source>
         <translation>员工</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="97" />
+        <location filename="../../ui/screens/settings.py" line="99" />
         <source>This counter</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="97" />
+        <location filename="../../ui/screens/settings.py" line="99" />
         <source>Scale</source>
         <translation>电子秤</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="100" />
+        <location filename="../../ui/screens/settings.py" line="102" />
         <source>Only the station owner can change these settings.</source>
         <translation>只有站长可以修改这些设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="101" />
+        <location filename="../../ui/screens/settings.py" line="103" />
         <source>Save (Ctrl+S)</source>
         <translation>保存 (Ctrl+S)</translation>
     </message>
@@ -1696,99 +1696,99 @@
 <context>
     <name>ShelvesScreen</name>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="176" />
+        <location filename="../../ui/screens/shelves.py" line="186" />
         <source>Shelf {0}</source>
         <translation>货架 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="191" />
+        <location filename="../../ui/screens/shelves.py" line="201" />
         <source>{0} shelves. In use: {1}</source>
         <translation>共 {0} 个货架。已用：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="210" />
-        <location filename="../../ui/screens/shelves.py" line="294" />
+        <location filename="../../ui/screens/shelves.py" line="220" />
+        <location filename="../../ui/screens/shelves.py" line="303" />
         <source>Click a layer</source>
         <translation>点击一层货架</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="222" />
+        <location filename="../../ui/screens/shelves.py" line="232" />
         <source>{0} parcels on this layer</source>
         <translation>本层有 {0} 件包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="236" />
+        <location filename="../../ui/screens/shelves.py" line="246" />
         <source>Click a layer of the shelf first.</source>
         <translation>请先点击货架的一层。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="253" />
+        <location filename="../../ui/screens/shelves.py" line="262" />
         <source>Shelf {0} added.</source>
         <translation>已添加货架 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="259" />
+        <location filename="../../ui/screens/shelves.py" line="268" />
         <source>Rename shelf</source>
         <translation>重命名货架</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="260" />
+        <location filename="../../ui/screens/shelves.py" line="269" />
         <source>New name for shelf {0}:</source>
         <translation>货架 {0} 的新名称：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="264" />
+        <location filename="../../ui/screens/shelves.py" line="273" />
         <source>Shelf {0} is now {1}.</source>
         <translation>货架 {0} 已改名为 {1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="270" />
-        <location filename="../../ui/screens/shelves.py" line="289" />
+        <location filename="../../ui/screens/shelves.py" line="279" />
+        <location filename="../../ui/screens/shelves.py" line="298" />
         <source>Remove shelf</source>
         <translation>删除货架</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="271" />
+        <location filename="../../ui/screens/shelves.py" line="280" />
         <source>Remove shelf {0} and all its layers?</source>
         <translation>删除货架 {0} 及其所有层？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="273" />
+        <location filename="../../ui/screens/shelves.py" line="282" />
         <source>Shelf {0} removed.</source>
         <translation>已删除货架 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="278" />
+        <location filename="../../ui/screens/shelves.py" line="287" />
         <source>{0} resized.</source>
         <translation>{0} 容量已修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="287" />
+        <location filename="../../ui/screens/shelves.py" line="296" />
         <source>Add shelf…</source>
         <translation>添加货架…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="288" />
+        <location filename="../../ui/screens/shelves.py" line="297" />
         <source>Rename shelf…</source>
         <translation>重命名货架…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="290" />
+        <location filename="../../ui/screens/shelves.py" line="299" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="291" />
+        <location filename="../../ui/screens/shelves.py" line="300" />
         <source>Capacity of this layer (parcels per size)</source>
         <translation>本层容量（各尺寸件数）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="292" />
+        <location filename="../../ui/screens/shelves.py" line="301" />
         <source>Save capacity</source>
         <translation>保存容量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/shelves.py" line="293" />
+        <location filename="../../ui/screens/shelves.py" line="302" />
         <source>Parcels on this layer</source>
         <translation>本层包裹</translation>
     </message>

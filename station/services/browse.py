@@ -98,9 +98,9 @@ def _overdue() -> Any:
     """On the shelf past the carrier's retention days (same rule as returns.overdue)."""
     today = clock.local_day()
     per_carrier = None
-    for code, days in Carrier.select(Carrier.code, Carrier.retention_days).tuples():
-        start, _ = clock.day_bounds(today - timedelta(days=days - 1))
-        cond = (Parcel.carrier == code) & (Parcel.received_at < start)
+    for carrier in Carrier.select(Carrier.code, Carrier.retention_days):
+        start, _ = clock.day_bounds(today - timedelta(days=carrier.retention_days - 1))
+        cond = (Parcel.carrier == carrier.code) & (Parcel.received_at < start)
         per_carrier = cond if per_carrier is None else per_carrier | cond
     if per_carrier is None:
         return Parcel.id < 0

@@ -197,3 +197,19 @@ def test_no_english_left_on_chinese_screens(make_window, qtbot, owner, clerk) ->
         if _WORD.findall(button.text()):
             problems.append(f"nav {name}: {button.text()!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_scan_at_the_lock_screen_takes_nothing_in(make_window, qtbot, clerk, owner,
+                                                  tmp_path) -> None:
+    from tests.ui.conftest import load_manifest, scanner_speed, sf_number
+
+    load_manifest(owner, tmp_path / "m.csv", [(sf_number(9), "王芳", "13812345678")])
+    window = make_window(clerk)
+    window.lock()
+    scanner_speed(window)
+    scan(qtbot, window.login.user, sf_number(9))
+    wait_idle(qtbot)
+    assert window.screens["intake"].taken == []
+    from station.services import browse
+
+    assert browse.count(browse.ParcelFilter()) == 0

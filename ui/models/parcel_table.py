@@ -97,7 +97,9 @@ class ParcelTableModel(QAbstractTableModel):
         self.endResetModel()
         self._request()
         gen = self._generation
-        workers.run(_count_job, filters, owner=self,
+        # Counting a million rows can take a moment on a cold cache: its own lane, so the
+        # pages the clerk is scrolling through never wait behind it.
+        workers.run(_count_job, filters, owner=self, lane="count",
                     on_done=lambda n, g=gen: self._counted(n, g), on_error=self._failed)
 
     def refresh(self) -> None:

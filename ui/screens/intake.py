@@ -382,7 +382,8 @@ class IntakeScreen(QWidget):
 
     # -- damage, undo ------------------------------------------------------------------------
     def open_damage(self) -> None:
-        dialog = DamageDialog(self.damage_note, self)
+        # Parented to the window, not this screen: a scan typed into the note is not an intake.
+        dialog = DamageDialog(self.damage_note, self.window())
         if dialog.exec():
             self.damage_note = dialog.note()
             self._show_damage()

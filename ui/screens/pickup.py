@@ -117,6 +117,7 @@ class PickupScreen(QWidget):
         self.name_field.textChanged.connect(self._filter_people)
         self.name_field.returnPressed.connect(self._pick_typed)
         self.people_list = QListWidget()
+        self.people_list.setStyleSheet("QListWidget { font-size: 14pt; }")
         self.people_list.itemActivated.connect(self._pick_item)
         self.people_list.itemClicked.connect(self._pick_item)
         people_box.addWidget(self.name_field)
@@ -380,7 +381,10 @@ class PickupScreen(QWidget):
     def check_id(self, proxy: bool) -> bool:
         if not self.parcels:
             return False
-        dialog = IdCheckDialog(self.parcels[0].recipient_name, proxy, self.id_info, self)
+        # Parented to the window, not this screen: a scan typed into the dialog is not a
+        # parcel confirmation.
+        dialog = IdCheckDialog(self.parcels[0].recipient_name, proxy, self.id_info,
+                               self.window())
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         if accepted:
             self.id_info = dialog.info()

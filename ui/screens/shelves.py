@@ -106,7 +106,8 @@ class ShelvesScreen(QWidget):
         self.selected: str | None = None
         self._build()
         self.retranslate()
-        session.parcels_changed.connect(self.refresh)
+        self.dirty = False
+        session.parcels_changed.connect(self._parcels_changed)
         self.refresh()
 
     def _build(self) -> None:
@@ -154,10 +155,18 @@ class ShelvesScreen(QWidget):
         root.addLayout(body, 1)
 
     def activate(self) -> None:
+        self.dirty = False
         self.refresh()
         tile = self.tiles.get(self.selected or "") or next(iter(self.tiles.values()), None)
         if tile is not None:
             tile.setFocus()
+
+    def _parcels_changed(self) -> None:
+        # Hidden during a 200-parcel intake run: refresh once when looked at, not 200 times.
+        if self.isVisible():
+            self.refresh()
+        else:
+            self.dirty = True
 
     # -- the map ---------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -240,8 +249,7 @@ class ShelvesScreen(QWidget):
     def _owner(self, action: str, *args: Any, done: str) -> None:
         def ok(_result: Any) -> None:  # noqa: ANN401
             self.banner.show_message("ok", done)
-            self.refresh()
-            self.session.parcels_changed.emit()
+            self.session.parcels_changed.emit()  # refreshes this map too
 
         workers.run(_owner_job, self.session.actor, action, *args, owner=self, on_done=ok,
                     on_error=lambda e: self.banner.show_message("error", error_text(e)))

@@ -42,7 +42,8 @@ class ScaleConfig:
     baud: int | None = None  # None: the protocol's usual rate
     framing: str | None = None  # "8N1", "7E1"…; None: the protocol's usual framing
     timeout: float = 1.0
-    options: dict[str, Any] = field(default_factory=dict)  # driver extras (unit, checksum…)
+    #: driver extras, e.g. ``{"unit": "lb"}`` for a Toledo 8213 in pounds
+    options: dict[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def effective_baud(self) -> int:
