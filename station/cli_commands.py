@@ -153,7 +153,8 @@ def cmd_init(args: argparse.Namespace, ctx: Any) -> Any:
 
     if bool(args.owner) != bool(args.pin):
         raise InvalidInput("Give both --owner and --pin to create the owner account.", code="usage")
-    result = init_station(owner=args.owner, pin=args.pin, station_name=args.station_name)
+    station_name = args.station_name or ("演示驿站 Demo Station" if args.demo_data else None)
+    result = init_station(owner=args.owner, pin=args.pin, station_name=station_name)
     if args.demo_data:
         from station.demo import build_demo
 

@@ -125,7 +125,7 @@ def build_demo(seed: int = 20261125, days: int = 10, per_day: int = 20) -> dict[
     on_shelf: list[tuple[str, str, int]] = []  # (tracking, pickup_code, cod)
     for back in range(days, -1, -1):
         day_start, _ = clock.day_bounds(today - timedelta(days=back))
-        moment = day_start + timedelta(hours=1)  # 09:00 local
+        moment = day_start + timedelta(hours=9)  # 09:00 local
         for _ in range(per_day if back else per_day // 2):
             moment += timedelta(minutes=rng.randint(3, 25))
             if back == 0 and moment > clock.now():
@@ -150,7 +150,7 @@ def build_demo(seed: int = 20261125, days: int = 10, per_day: int = 20) -> dict[
                     continue
             counts["intake"] += 1
             on_shelf.append((view.tracking, view.pickup_code or "", cod))
-        _collect_some(rng, clerk, on_shelf, day_start + timedelta(hours=10), back, counts)
+        _collect_some(rng, clerk, on_shelf, day_start + timedelta(hours=15), back, counts)
     _return_overdue(boss, day_start=clock.day_bounds(today)[0], counts=counts)
     if on_shelf:
         tracking = rng.choice(on_shelf)[0]

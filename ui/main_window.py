@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.i18n = i18n
         self.screens: dict[str, QWidget] = {}
         self._locked_from: str | None = None
+        self._print_shown = ""
         self._build()
         self._build_status()
         self.scan_router = self._make_router()
@@ -342,6 +343,10 @@ class MainWindow(QMainWindow):
             self.st_scale.setText(self.tr("Scale: {0} g").format(s.last_weight_g))
         else:
             self.st_scale.setText(self.tr("Scale: waiting"))
+        if s.last_print and s.last_print != self._print_shown:
+            # What became of the last sticker or receipt, for a few seconds.
+            self._print_shown = s.last_print
+            self.statusBar().showMessage(s.last_print, 8000)
         printer = s.printer_text()
         if printer:
             self.st_printer.setText(self.tr("Label printer: {0}").format(printer))

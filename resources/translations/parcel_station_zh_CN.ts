@@ -162,37 +162,37 @@
 <context>
     <name>DamageDialog</name>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="260" />
+        <location filename="../../ui/screens/intake_form.py" line="265" />
         <source>Damaged parcel</source>
         <translation>破损件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="263" />
+        <location filename="../../ui/screens/intake_form.py" line="268" />
         <source>What is damaged? (wet, torn, crushed, open…)</source>
         <translation>哪里破损？（受潮、破裂、压坏、开封…）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="271" />
+        <location filename="../../ui/screens/intake_form.py" line="276" />
         <source>Take photo</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="278" />
+        <location filename="../../ui/screens/intake_form.py" line="283" />
         <source>Mark damaged (Ctrl+Enter)</source>
         <translation>标记破损 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="287" />
+        <location filename="../../ui/screens/intake_form.py" line="292" />
         <source>No camera connected: describe the damage.</source>
         <translation>未连接摄像头：请用文字描述破损情况。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="290" />
+        <location filename="../../ui/screens/intake_form.py" line="295" />
         <source>Camera: {0}</source>
         <translation>摄像头：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="305" />
+        <location filename="../../ui/screens/intake_form.py" line="310" />
         <source>Photo saved: {0}</source>
         <translation>照片已保存：{0}</translation>
     </message>
@@ -369,6 +369,54 @@
     </message>
 </context>
 <context>
+    <name>HandoverTable</name>
+    <message>
+        <location filename="../../ui/screens/pickup_parts.py" line="165" />
+        <source>ID check</source>
+        <translation>核验身份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup_parts.py" line="167" />
+        <source>damaged</source>
+        <translation>破损</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup_parts.py" line="212" />
+        <source>Pickup code</source>
+        <translation>取件码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup_parts.py" line="212" />
+        <source>Slot</source>
+        <translation>货位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup_parts.py" line="212" />
+        <source>Tracking number</source>
+        <translation>快递单号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup_parts.py" line="213" />
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup_parts.py" line="213" />
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup_parts.py" line="213" />
+        <source>COD</source>
+        <translation>到付</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup_parts.py" line="213" />
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
     <name>IdCheckDialog</name>
     <message>
         <location filename="../../ui/screens/pickup_dialogs.py" line="123" />
@@ -492,177 +540,132 @@
 <context>
     <name>IntakeScreen</name>
     <message>
-        <location filename="../../ui/screens/intake.py" line="201" />
+        <location filename="../../ui/screens/intake.py" line="182" />
         <source>Size for the next scans: {0}</source>
         <translation>后续扫描的尺寸：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="213" />
+        <location filename="../../ui/screens/intake.py" line="194" />
         <source>{0} is already waiting for the recipient's details.</source>
         <translation>{0} 已在等待填写收件人信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="219" />
+        <location filename="../../ui/screens/intake.py" line="200" />
         <source>Checking {0}…</source>
         <translation>正在查询 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="236" />
+        <location filename="../../ui/screens/intake.py" line="217" />
         <source>ALREADY ON THE SHELF</source>
         <translation>已在货架上</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="239" />
+        <location filename="../../ui/screens/intake.py" line="220" />
         <source>{0} is already here: {1}, pickup code {2}. Nothing was changed.</source>
         <translation>{0} 已在站内：{1}，取件码 {2}。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="253" />
+        <location filename="../../ui/screens/intake.py" line="234" />
         <source>{0} needs the recipient's details: it waits behind {1} ({2} waiting).</source>
         <translation>{0} 需要填写收件人信息：排在 {1} 之后（{2} 件等待中）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="261" />
+        <location filename="../../ui/screens/intake.py" line="242" />
         <source>NOT TAKEN IN</source>
         <translation>未入库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="269" />
+        <location filename="../../ui/screens/intake.py" line="250" />
         <source>{0}: the recipient asked for door delivery. Call for consent first.</source>
         <translation>{0}：收件人要求送货上门。请先电话征得同意。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="273" />
+        <location filename="../../ui/screens/intake.py" line="254" />
         <source>{0} is not in a loaded manifest: type the phone number, Enter, name, Enter, size, Enter.</source>
         <translation>{0} 不在预报清单中：输入手机号，回车；姓名，回车；尺寸，回车。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="275" />
+        <location filename="../../ui/screens/intake.py" line="256" />
         <source>WHO IS IT FOR?</source>
         <translation>收件人是谁？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="292" />
+        <location filename="../../ui/screens/intake.py" line="273" />
         <source>Taking in {0}…</source>
         <translation>正在入库 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="320" />
+        <location filename="../../ui/screens/intake.py" line="301" />
         <source>{0} was not taken in.</source>
         <translation>{0} 未入库。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="334" />
+        <location filename="../../ui/screens/intake.py" line="315" />
         <source>Put it on {0}</source>
         <translation>请放到 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="336" />
+        <location filename="../../ui/screens/intake.py" line="317" />
         <source> — marked damaged</source>
         <translation> — 已标记破损</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="337" />
+        <location filename="../../ui/screens/intake.py" line="318" />
         <source>Taken in: {0} → {1}, code {2}</source>
         <translation>已入库：{0} → {1}，取件码 {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="364" />
+        <location filename="../../ui/screens/intake.py" line="334" />
         <source>Taken in this session: {0}</source>
         <translation>本班次已入库：{0} 件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="371" />
-        <source>Sticker saved: {0}</source>
-        <translation>标签已保存：{0}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/intake.py" line="380" />
-        <source>Sticker not printed: {0}</source>
-        <translation>标签未打印：{0}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/intake.py" line="394" />
+        <location filename="../../ui/screens/intake.py" line="348" />
         <source>Damaged: {0} (goes with the next parcel)</source>
         <translation>破损：{0}（用于下一件包裹）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="411" />
+        <location filename="../../ui/screens/intake.py" line="365" />
         <source>UNDONE</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="412" />
+        <location filename="../../ui/screens/intake.py" line="366" />
         <source>Take {0} off the shelf and scan it again.</source>
         <translation>请把 {0} 从货架上取下并重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="414" />
+        <location filename="../../ui/screens/intake.py" line="368" />
         <source>Intake of {0} was undone; its slot is free again.</source>
         <translation>{0} 的入库已撤销，货位已释放。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="430" />
+        <location filename="../../ui/screens/intake.py" line="384" />
         <source>Scan (F1)</source>
         <translation>扫描 (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="431" />
+        <location filename="../../ui/screens/intake.py" line="385" />
         <source>Scan or type the tracking number, Enter</source>
         <translation>扫描或输入快递单号，回车</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="432" />
+        <location filename="../../ui/screens/intake.py" line="386" />
         <source>Size (Ctrl+1–4):</source>
         <translation>尺寸 (Ctrl+1–4)：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="433" />
+        <location filename="../../ui/screens/intake.py" line="387" />
         <source>Damaged… (F6)</source>
         <translation>破损… (F6)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="434" />
+        <location filename="../../ui/screens/intake.py" line="388" />
         <source>Undo last intake (Ctrl+Z)</source>
         <translation>撤销上一件入库 (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="436" />
-        <source>Time</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/intake.py" line="436" />
-        <source>Tracking number</source>
-        <translation>快递单号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/intake.py" line="436" />
-        <source>Carrier</source>
-        <translation>快递公司</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/intake.py" line="437" />
-        <source>Pickup code</source>
-        <translation>取件码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/intake.py" line="437" />
-        <source>Slot</source>
-        <translation>货位</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/intake.py" line="437" />
-        <source>Recipient</source>
-        <translation>收件人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/intake.py" line="437" />
-        <source>Weight</source>
-        <translation>重量</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/intake.py" line="439" />
+        <location filename="../../ui/screens/intake.py" line="390" />
         <source>Scan a parcel: its pickup code appears here</source>
         <translation>扫描包裹后，取件码显示在这里</translation>
     </message>
@@ -864,6 +867,19 @@
         <location filename="../../ui/main_window.py" line="349" />
         <source>Label printer: none (PDF files)</source>
         <translation>标签打印机：无（保存 PDF）</translation>
+    </message>
+</context>
+<context>
+    <name>Paper</name>
+    <message>
+        <location filename="../../ui/screens/paper.py" line="51" />
+        <source>Saved: {0}</source>
+        <translation>已保存：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/paper.py" line="61" />
+        <source>Not printed: {0}</source>
+        <translation>未打印：{0}</translation>
     </message>
 </context>
 <context>
@@ -1109,7 +1125,7 @@
         <translation>已取件</translation>
     </message>
     <message>
-        <location filename="../../ui/models/parcel_table.py" line="183" />
+        <location filename="../../ui/models/parcel_table.py" line="185" />
         <source>This column cannot be sorted on a large station.</source>
         <translation>数据量大时此列不能排序。</translation>
     </message>
@@ -1263,234 +1279,192 @@
     </message>
 </context>
 <context>
-    <name>PickupScreen</name>
+    <name>PeopleChooser</name>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="218" />
-        <source>Looking up {0}…</source>
-        <translation>正在查询 {0}…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="226" />
-        <source>Nothing on the shelf for {0}.</source>
-        <translation>没有 {0} 的在架包裹。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="237" />
+        <location filename="../../ui/screens/pickup_parts.py" line="68" />
         <source>{0}  {1}  (parcels: {2})</source>
         <translation>{0}  {1}  （{2} 件）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="245" />
-        <source>{0} people match {1}: ask for the name, type it and press Enter (or pick one).</source>
-        <translation>有 {0} 人匹配 {1}：请询问姓名，输入后回车（或直接选择）。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="269" />
+        <location filename="../../ui/screens/pickup_parts.py" line="99" />
         <source>No one with {0} is called {1}.</source>
         <translation>{0} 中没有叫 {1} 的人。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="272" />
+        <location filename="../../ui/screens/pickup_parts.py" line="102" />
         <source>Several people match that name: pick one from the list.</source>
         <translation>有多人匹配该姓名：请从列表中选择。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="296" />
-        <source>ID check</source>
-        <translation>核验身份</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="298" />
-        <source>damaged</source>
-        <translation>破损</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="311" />
-        <source>{0}: parcels on the shelf: {1}. Fetch them and scan each barcode.</source>
-        <translation>{0}：在架包裹 {1} 件。请取来并逐件扫描条码。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="320" />
-        <source>{0} is already checked.</source>
-        <translation>{0} 已核对过。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="327" />
-        <source>✓ {0} ({1}). {2} more to scan.</source>
-        <translation>✓ {0}（{1}）。还需扫描 {2} 件。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="330" />
-        <source>✓ All checked ({0}). Enter or F12 completes.</source>
-        <translation>✓ 全部核对完毕（{0} 件）。回车或 F12 完成出库。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="334" />
-        <source>WRONG PARCEL: {0} is not for this person. Put it back! (Esc starts over for the next person.)</source>
-        <translation>拿错件了：{0} 不是这位顾客的包裹，请放回！（按 Esc 为下一位顾客重新开始。）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="368" />
-        <source>Look up a person first.</source>
-        <translation>请先查询顾客。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="371" />
-        <source>Proxy</source>
-        <translation>代取人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="371" />
-        <source>ID</source>
-        <translation>证件</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="372" />
-        <source>✓ {0} checked: {1}</source>
-        <translation>✓ {0}已核验：{1}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="374" />
-        <source>ID check needed (F7).</source>
-        <translation>需要核验身份 (F7)。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="376" />
-        <source>No ID check needed.</source>
-        <translation>无需核验身份。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="401" />
-        <source>Scan each parcel's barcode first ({0} to scan).</source>
-        <translation>请先逐件扫描条码（还有 {0} 件）。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="404" />
-        <source>An ID check is needed before handing over.</source>
-        <translation>交付前需要核验身份。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="421" />
-        <source>Handing over…</source>
-        <translation>正在出库…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="430" />
-        <source>Handed over to {1}: {0} parcel(s). Receipt {2}.</source>
-        <translation>已交付给 {1}：{0} 件。小票号 {2}。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="433" />
-        <source>CHANGE {0}</source>
-        <translation>找零 {0}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="435" />
-        <source>Paid {0}.</source>
-        <translation>已收 {0}。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="437" />
-        <source>{0} not scanned stay on the shelf.</source>
-        <translation>未扫描的 {0} 件仍留在货架上。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="470" />
-        <source>Next person: scan or type the pickup code, phone number or last 4 digits.</source>
-        <translation>下一位：扫描或输入取件码、手机号或手机后4位。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="482" />
-        <source>Find (F2)</source>
-        <translation>查找 (F2)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="483" />
-        <source>Pickup code, phone, last 4 digits or tracking number, Enter</source>
-        <translation>取件码、手机号、后4位或快递单号，回车</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="485" />
-        <source>Next person (Esc)</source>
-        <translation>下一位 (Esc)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/pickup.py" line="486" />
+        <location filename="../../ui/screens/pickup_parts.py" line="115" />
         <source>Several people: which one?</source>
         <translation>多人匹配：是哪一位？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="487" />
+        <location filename="../../ui/screens/pickup_parts.py" line="116" />
         <source>Type the name, Enter</source>
         <translation>输入姓名，回车</translation>
     </message>
+</context>
+<context>
+    <name>PickupScreen</name>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="489" />
-        <source>Pickup code</source>
-        <translation>取件码</translation>
+        <location filename="../../ui/screens/pickup.py" line="174" />
+        <source>Looking up {0}…</source>
+        <translation>正在查询 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="489" />
-        <source>Slot</source>
-        <translation>货位</translation>
+        <location filename="../../ui/screens/pickup.py" line="182" />
+        <source>Nothing on the shelf for {0}.</source>
+        <translation>没有 {0} 的在架包裹。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="489" />
-        <source>Tracking number</source>
-        <translation>快递单号</translation>
+        <location filename="../../ui/screens/pickup.py" line="191" />
+        <source>{0} people match {1}: ask for the name, type it and press Enter (or pick one).</source>
+        <translation>有 {0} 人匹配 {1}：请询问姓名，输入后回车（或直接选择）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="490" />
-        <source>Carrier</source>
-        <translation>快递公司</translation>
+        <location filename="../../ui/screens/pickup.py" line="215" />
+        <source>{0}: parcels on the shelf: {1}. Fetch them and scan each barcode.</source>
+        <translation>{0}：在架包裹 {1} 件。请取来并逐件扫描条码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="490" />
-        <source>Size</source>
-        <translation>尺寸</translation>
+        <location filename="../../ui/screens/pickup.py" line="228" />
+        <source>{0} is already checked.</source>
+        <translation>{0} 已核对过。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="490" />
-        <source>COD</source>
-        <translation>到付</translation>
+        <location filename="../../ui/screens/pickup.py" line="234" />
+        <source>✓ {0} ({1}). {2} more to scan.</source>
+        <translation>✓ {0}（{1}）。还需扫描 {2} 件。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="490" />
-        <source>Notes</source>
-        <translation>备注</translation>
+        <location filename="../../ui/screens/pickup.py" line="238" />
+        <source>✓ All checked ({0}). Enter or F12 completes.</source>
+        <translation>✓ 全部核对完毕（{0} 件）。回车或 F12 完成出库。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="491" />
+        <location filename="../../ui/screens/pickup.py" line="223" />
+        <source>WRONG PARCEL: {0} is not for this person. Put it back! (Esc starts over for the next person.)</source>
+        <translation>拿错件了：{0} 不是这位顾客的包裹，请放回！（按 Esc 为下一位顾客重新开始。）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="252" />
+        <source>Look up a person first.</source>
+        <translation>请先查询顾客。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="255" />
+        <source>Proxy</source>
+        <translation>代取人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="255" />
+        <source>ID</source>
+        <translation>证件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="256" />
+        <source>✓ {0} checked: {1}</source>
+        <translation>✓ {0}已核验：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="258" />
+        <source>ID check needed (F7).</source>
+        <translation>需要核验身份 (F7)。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="260" />
+        <source>No ID check needed.</source>
+        <translation>无需核验身份。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="285" />
+        <source>Scan each parcel's barcode first ({0} to scan).</source>
+        <translation>请先逐件扫描条码（还有 {0} 件）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="288" />
+        <source>An ID check is needed before handing over.</source>
+        <translation>交付前需要核验身份。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="305" />
+        <source>Handing over…</source>
+        <translation>正在出库…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="314" />
+        <source>Handed over to {1}: {0} parcel(s). Receipt {2}.</source>
+        <translation>已交付给 {1}：{0} 件。小票号 {2}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="317" />
+        <source>CHANGE {0}</source>
+        <translation>找零 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="319" />
+        <source>Paid {0}.</source>
+        <translation>已收 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="321" />
+        <source>{0} not scanned stay on the shelf.</source>
+        <translation>未扫描的 {0} 件仍留在货架上。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="343" />
+        <source>Next person: scan or type the pickup code, phone number or last 4 digits.</source>
+        <translation>下一位：扫描或输入取件码、手机号或手机后4位。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="355" />
+        <source>Find (F2)</source>
+        <translation>查找 (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="356" />
+        <source>Pickup code, phone, last 4 digits or tracking number, Enter</source>
+        <translation>取件码、手机号、后4位或快递单号，回车</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="358" />
+        <source>Next person (Esc)</source>
+        <translation>下一位 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/pickup.py" line="359" />
         <source>Identity</source>
         <translation>身份核验</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="492" />
+        <location filename="../../ui/screens/pickup.py" line="360" />
         <source>Check ID (F7)</source>
         <translation>核验身份 (F7)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="493" />
+        <location filename="../../ui/screens/pickup.py" line="361" />
         <source>Proxy pickup (F8)</source>
         <translation>他人代取 (F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="494" />
+        <location filename="../../ui/screens/pickup.py" line="362" />
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="495" />
+        <location filename="../../ui/screens/pickup.py" line="363" />
         <source>Sign here (mouse, pen or finger)</source>
         <translation>请在此签字（鼠标、手写笔或手指）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="497" />
+        <location filename="../../ui/screens/pickup.py" line="365" />
         <source>Clear signature</source>
         <translation>清除签字</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="498" />
+        <location filename="../../ui/screens/pickup.py" line="366" />
         <source>Complete hand-over (F12)</source>
         <translation>完成出库 (F12)</translation>
     </message>
@@ -1498,92 +1472,92 @@
 <context>
     <name>RecipientForm</name>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="167" />
+        <location filename="../../ui/screens/intake_form.py" line="172" />
         <source>This recipient asked for door delivery: call them for consent, then tick 'Consent by phone call'.</source>
         <translation>该收件人要求送货上门：请电话征得同意，然后勾选“电话同意”。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="191" />
+        <location filename="../../ui/screens/intake_form.py" line="196" />
         <source>This phone number cannot be used. Check it and type it again.</source>
         <translation>手机号码有误，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="194" />
+        <location filename="../../ui/screens/intake_form.py" line="199" />
         <source>Type the recipient's phone number (or the last 4 digits and the extension from a privacy label).</source>
         <translation>请输入收件人手机号（隐私面单可输入后4位和分机号）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="197" />
+        <location filename="../../ui/screens/intake_form.py" line="202" />
         <source>Not an amount: type it like 12.50.</source>
         <translation>金额格式不对：请按 12.50 这样输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="228" />
+        <location filename="../../ui/screens/intake_form.py" line="233" />
         <source>Not in a manifest: who is it for?</source>
         <translation>不在预报清单中：收件人是谁？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="229" />
+        <location filename="../../ui/screens/intake_form.py" line="234" />
         <source>Parcel</source>
         <translation>包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="229" />
+        <location filename="../../ui/screens/intake_form.py" line="234" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="229" />
+        <location filename="../../ui/screens/intake_form.py" line="234" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="229" />
+        <location filename="../../ui/screens/intake_form.py" line="234" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="230" />
+        <location filename="../../ui/screens/intake_form.py" line="235" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="230" />
+        <location filename="../../ui/screens/intake_form.py" line="235" />
         <source>Weight (g)</source>
         <translation>重量（克）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="230" />
+        <location filename="../../ui/screens/intake_form.py" line="235" />
         <source>Cash on delivery</source>
         <translation>到付金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="233" />
+        <location filename="../../ui/screens/intake_form.py" line="238" />
         <source>13812345678, or 5678-123 from a privacy label</source>
         <translation>13812345678，或隐私面单上的 5678-123</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="234" />
+        <location filename="../../ui/screens/intake_form.py" line="239" />
         <source>optional</source>
         <translation>可不填</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="238" />
+        <location filename="../../ui/screens/intake_form.py" line="243" />
         <source>not weighed</source>
         <translation>未称重</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="239" />
+        <location filename="../../ui/screens/intake_form.py" line="244" />
         <source>Consent by phone call</source>
         <translation>电话同意</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="240" />
+        <location filename="../../ui/screens/intake_form.py" line="245" />
         <source>Take in (Enter)</source>
         <translation>入库（回车）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="241" />
+        <location filename="../../ui/screens/intake_form.py" line="246" />
         <source>Skip (Esc)</source>
         <translation>跳过 (Esc)</translation>
     </message>
@@ -1966,6 +1940,44 @@
         <location filename="../../ui/screens/common.py" line="32" />
         <source>Missing</source>
         <translation>丢失</translation>
+    </message>
+</context>
+<context>
+    <name>TakenList</name>
+    <message>
+        <location filename="../../ui/screens/intake_form.py" line="352" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/intake_form.py" line="352" />
+        <source>Tracking number</source>
+        <translation>快递单号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/intake_form.py" line="352" />
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/intake_form.py" line="353" />
+        <source>Pickup code</source>
+        <translation>取件码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/intake_form.py" line="353" />
+        <source>Slot</source>
+        <translation>货位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/intake_form.py" line="353" />
+        <source>Recipient</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/intake_form.py" line="353" />
+        <source>Weight</source>
+        <translation>重量</translation>
     </message>
 </context>
 <context>

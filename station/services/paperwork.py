@@ -6,6 +6,7 @@ Documents land next to the station database (documents/<kind>/), or in PARCEL_ST
 from __future__ import annotations
 
 import os
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,7 @@ def handover_pdf(record: Handover, views: list[ParcelView]) -> Path:
             slot=v.slot or "",
             reason=f"滞留 overdue {v.days_on_shelf} d",
             weight_g=v.weight_g,
+            received_at=datetime.fromisoformat(v.received_at) if v.received_at else None,
         )
         for v in views
     )
@@ -151,9 +153,7 @@ def z_report_pdf(result: Any, paper: str = "A4") -> Path:
     variance = result.variance_fen
     total_variance = sum(variance.values()) if isinstance(variance, dict) else int(variance)
     data = ZReportData(
-        date=result.date
-        if not isinstance(result.date, str)
-        else __import__("datetime").date.fromisoformat(result.date),
+        date=result.date if isinstance(result.date, date) else date.fromisoformat(result.date),
         station_name=settings.get("station_name"),
         clerk=getattr(result, "closed_by", ""),
         at=clock.to_local(clock.now()),

@@ -119,7 +119,7 @@ class Gateway:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1/sms?x=1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
 
     def close(self) -> None:
         self.release.set()
@@ -195,7 +195,7 @@ class MailServer:
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
 
     def parsed(self, i: int) -> email.message.EmailMessage:
         return email.message_from_bytes(  # type: ignore[return-value]
@@ -423,7 +423,7 @@ def test_reminders_and_last_notice_are_idempotent(owner: Actor, clerk: Actor) ->
     [last] = messages(parcel=a.id, kind="last_notice")
     assert last.key.endswith(":2024-05-06")
     assert run(5) == 0 and run(6) == 0 and run(7) == 0 and run(9) == 0
-    assert messages(parcel=gone.id) == []
+    assert [m.kind for m in messages(parcel=gone.id) if m.kind != "intake"] == []
     # b left the shelf after its reminder was queued: the reminder is cancelled, not sent
     with clock.frozen_at(T0 + timedelta(days=5)):
         report = outbox.send_due({})
@@ -437,7 +437,7 @@ def test_missed_days_catch_up_with_only_the_latest_notice(owner: Actor, clerk: A
         view = take_in(clerk)
     with clock.frozen_at(T0 + timedelta(days=5)):
         assert outbox.schedule_reminders(owner) == 1
-    assert [m.kind for m in messages(parcel=view.id)] == ["last_notice"]
+    assert [m.kind for m in messages(parcel=view.id) if m.kind != "intake"] == ["last_notice"]
 
 
 # ------------------------------------------------------------------------------ channels

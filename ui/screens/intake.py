@@ -14,14 +14,10 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -29,8 +25,9 @@ from PySide6.QtWidgets import (
 from station.domain.sizes import SIZES
 from station.services.views import ParcelView
 from ui import workers
-from ui.screens.common import carrier_text, error_text, short_time, size_text, weight_text
-from ui.screens.intake_form import DamageDialog, Pending, RecipientForm
+from ui.screens import paper
+from ui.screens.common import carrier_text, error_text, size_text, weight_text
+from ui.screens.intake_form import DamageDialog, Pending, RecipientForm, TakenList
 from ui.session import Session
 from ui.widgets.banner import Banner
 from ui.widgets.big_code import BigCode
@@ -64,16 +61,6 @@ def _undo_job(actor, tracking: str) -> ParcelView:  # noqa: ANN001
     return intake.undo_intake(actor, tracking)
 
 
-def _sticker_job(actor, tracking: str) -> tuple[bytes, str]:  # noqa: ANN001 - paper lane
-    from station.services import paperwork
-
-    path = paperwork.sticker_pdf(actor, tracking)
-    return path.read_bytes(), str(path)
-
-
-COLUMNS = 7
-
-
 class IntakeScreen(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +69,7 @@ class IntakeScreen(QWidget):
         self.waiting: list[Pending] = []  # unknown numbers behind the one in the form
         self.taken: list[ParcelView] = []  # this session's intakes, oldest first
         self.damage_note = ""
-        self.print_stickers = str(session.settings.value("printing/stickers", "true")) != "false"
+        self.print_stickers = paper.stickers_enabled(session)
         self._build()
         self.retranslate()
 
@@ -162,13 +149,7 @@ class IntakeScreen(QWidget):
         # "undo the last intake" wherever the focus is.
         self.scan_field.installEventFilter(self)
 
-        self.table = QTableWidget(0, COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the list never takes the scans
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = TakenList(self.session)
         root.addWidget(self.table, 2)
 
     def _ensure_weight_box(self) -> None:
@@ -336,14 +317,12 @@ class IntakeScreen(QWidget):
         extra = self.tr(" — marked damaged") if view.damaged else ""
         self.banner.show_message("ok", self.tr("Taken in: {0} → {1}, code {2}").format(
             view.tracking, view.slot or "", view.pickup_code or "") + extra)
-        self._add_row(view)
+        self.table.add(view)
         self.undo_button.setEnabled(True)
         self._update_count()
         self.session.parcels_changed.emit()
         if self.print_stickers:
-            workers.run(_sticker_job, self.session.actor, view.tracking, owner=self,
-                        lane="paper", on_done=lambda r, t=view.tracking: self._sticker(r, t),
-                        on_error=self._sticker_failed)
+            paper.print_sticker(self.session, self, view.tracking)
 
     def _detail(self, view: ParcelView) -> str:
         parts = [view.tracking, carrier_text(view.carrier, self.session.carriers),
@@ -351,34 +330,9 @@ class IntakeScreen(QWidget):
                  weight_text(view.weight_g)]
         return " · ".join(p for p in parts if p)
 
-    def _add_row(self, view: ParcelView) -> None:
-        self.table.insertRow(0)
-        values = (short_time(view.received_at), view.tracking,
-                  carrier_text(view.carrier, self.session.carriers), view.pickup_code or "",
-                  view.slot or "", f"{view.recipient_name} {view.recipient_phone}".strip(),
-                  weight_text(view.weight_g))
-        for col, value in enumerate(values):
-            self.table.setItem(0, col, QTableWidgetItem(value))
-
     def _update_count(self) -> None:
         self.count_label.setText(self.tr("Taken in this session: {0}").format(
             len(self.taken)))
-
-    def _sticker(self, result: tuple[bytes, str], tracking: str) -> None:
-        pdf, path = result
-        service = self.session.print_service()
-        if service is None:
-            self.session.last_print = self.tr("Sticker saved: {0}").format(path)
-            self.session.device_changed.emit()
-            return
-        from ui.printing import DocKind
-
-        service.submit(pdf, DocKind.LABEL, job_name=f"sticker-{tracking}")
-
-    def _sticker_failed(self, error: BaseException) -> None:
-        # The parcel is on the shelf either way; say so without stopping the queue.
-        self.session.last_print = self.tr("Sticker not printed: {0}").format(error_text(error))
-        self.session.device_changed.emit()
 
     # -- damage, undo ------------------------------------------------------------------------
     def open_damage(self) -> None:
@@ -432,9 +386,6 @@ class IntakeScreen(QWidget):
         self.size_label.setText(self.tr("Size (Ctrl+1–4):"))
         self.damage_button.setText(self.tr("Damaged… (F6)"))
         self.undo_button.setText(self.tr("Undo last intake (Ctrl+Z)"))
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Time"), self.tr("Tracking number"), self.tr("Carrier"),
-            self.tr("Pickup code"), self.tr("Slot"), self.tr("Recipient"), self.tr("Weight")])
         if self.big.state == "idle":
             self.big.clear(self.tr("Scan a parcel: its pickup code appears here"))
         self._update_count()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -19,11 +20,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +35,8 @@ from PySide6.QtWidgets import (
 from station.domain.phone import parse_phone
 from station.domain.sizes import SIZES
 from station.errors import StationError
-from ui.screens.common import carrier_text, in_words, size_text
+from station.services.views import ParcelView
+from ui.screens.common import carrier_text, in_words, short_time, size_text, weight_text
 from ui.session import Session
 from ui.widgets.money_input import MoneyInput
 
@@ -312,3 +317,37 @@ def _first_camera():  # noqa: ANN202 - QCameraDevice | None
         return None
     devices = QMediaDevices.videoInputs()
     return devices[0] if devices else None
+
+
+class TakenList(QTableWidget):
+    """This session's intakes, newest on top."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(0, 7, parent)
+        self.session = session
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the list never takes the scans
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.retranslate()
+
+    def add(self, view: ParcelView) -> None:
+        self.insertRow(0)
+        values = (short_time(view.received_at), view.tracking,
+                  carrier_text(view.carrier, self.session.carriers), view.pickup_code or "",
+                  view.slot or "", f"{view.recipient_name} {view.recipient_phone}".strip(),
+                  weight_text(view.weight_g))
+        for col, value in enumerate(values):
+            self.setItem(0, col, QTableWidgetItem(value))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setHorizontalHeaderLabels([
+            self.tr("Time"), self.tr("Tracking number"), self.tr("Carrier"),
+            self.tr("Pickup code"), self.tr("Slot"), self.tr("Recipient"), self.tr("Weight")])

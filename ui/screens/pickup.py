@@ -13,29 +13,21 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from station.domain.carriers import normalize_tracking
-from station.domain.codes import format_pickup_code, parse_pickup_code
-from station.errors import StationError
 from station.services.views import ParcelView
 from ui import workers
-from ui.screens.common import carrier_text, error_text, money, status_text
+from ui.screens import paper
+from ui.screens.common import error_text, money
 from ui.screens.pickup_dialogs import IdCheckDialog, IdInfo
+from ui.screens.pickup_parts import HandoverTable, PeopleChooser
 from ui.session import Session
 from ui.widgets.banner import Banner
 from ui.widgets.payment_box import METHODS, PaymentBox
@@ -55,31 +47,10 @@ def _pickup_job(actor, request) -> Any:  # noqa: ANN001, ANN401
     return pickup.pickup(actor, request)
 
 
-def _receipt_job(receipt_no: str) -> tuple[bytes, str]:
-    from station.services import paperwork
-
-    path = paperwork.receipt_pdf(receipt_no)
-    return path.read_bytes(), str(path)
-
-
-def _key(text: str) -> str:
-    """A scan as a comparable key: the canonical pickup code, or the tracking number."""
-    code = parse_pickup_code(text)
-    if code is not None:
-        return format_pickup_code(*code)
-    try:
-        return normalize_tracking(text)
-    except StationError:
-        return text.strip().upper()
-
-
 class PickupScreen(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.parcels: list[ParcelView] = []
-        self.ticked: set[int] = set()
-        self.groups: list[list[ParcelView]] = []
         self.policy = "cod"
         self.id_info: IdInfo | None = None
         self.busy = False
@@ -111,31 +82,16 @@ class PickupScreen(QWidget):
 
         middle = QHBoxLayout()
         left = QVBoxLayout()
-        self.people = QGroupBox()
-        people_box = QVBoxLayout(self.people)
-        self.name_field = QLineEdit()
-        self.name_field.textChanged.connect(self._filter_people)
-        self.name_field.returnPressed.connect(self._pick_typed)
-        self.people_list = QListWidget()
-        self.people_list.setStyleSheet("QListWidget { font-size: 14pt; }")
-        self.people_list.itemActivated.connect(self._pick_item)
-        self.people_list.itemClicked.connect(self._pick_item)
-        people_box.addWidget(self.name_field)
-        people_box.addWidget(self.people_list)
+        self.people = PeopleChooser()
+        self.people.picked.connect(self.load)
+        self.people.told.connect(self.banner.show_message)
+        self.name_field, self.people_list = self.people.name_field, self.people.list
         left.addWidget(self.people)
         self.who = QLabel()
         self.who.setStyleSheet("font-size: 16pt; font-weight: 700;")
         left.addWidget(self.who)
-        self.table = QTableWidget(0, 8)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.verticalHeader().hide()
-        self.table.setStyleSheet("QTableWidget { font-size: 13pt; }")
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.table.itemChanged.connect(self._item_changed)
+        self.table = HandoverTable(self.session)
+        self.table.ticks_changed.connect(self._refresh)
         left.addWidget(self.table, 1)
         middle.addLayout(left, 3)
 
@@ -230,17 +186,7 @@ class PickupScreen(QWidget):
         if len(groups) == 1:
             self.load(groups[0])
             return
-        self.groups = groups
-        self.people_list.clear()
-        for group in groups:
-            first = group[0]
-            item = QListWidgetItem(self.tr("{0}  {1}  (parcels: {2})").format(
-                first.recipient_name or "—", first.recipient_phone, len(group)))
-            self.people_list.addItem(item)
-        self.people.show()
-        self.people_list.setCurrentRow(0)
-        self.name_field.clear()
-        self.name_field.setFocus()
+        self.people.offer(groups, self.last_query)
         self.banner.show_message("warn", self.tr(
             "{0} people match {1}: ask for the name, type it and press Enter (or pick one)."
         ).format(len(groups), self.last_query))
@@ -250,62 +196,20 @@ class PickupScreen(QWidget):
         self.banner.show_message("error", error_text(error))
         self.scan_field.setFocus()
 
-    def _filter_people(self, text: str) -> None:
-        wanted = "".join(text.split()).casefold()
-        for row, group in enumerate(self.groups):
-            name = "".join(group[0].recipient_name.split()).casefold()
-            self.people_list.item(row).setHidden(bool(wanted) and wanted not in name)
-        visible = [r for r in range(len(self.groups)) if not self.people_list.item(r).isHidden()]
-        if visible:
-            self.people_list.setCurrentRow(visible[0])
+    @property
+    def parcels(self) -> list[ParcelView]:
+        return self.table.parcels
 
-    def _pick_typed(self) -> None:
-        visible = [r for r in range(len(self.groups)) if not self.people_list.item(r).isHidden()]
-        if len(visible) == 1 or (visible and not self.name_field.text().strip()
-                                 and self.people_list.currentRow() in visible):
-            row = visible[0] if len(visible) == 1 else self.people_list.currentRow()
-            self.load(self.groups[row])
-        elif not visible:
-            self.banner.show_message("error", self.tr("No one with {0} is called {1}.").format(
-                self.last_query, self.name_field.text()))
-        else:
-            self.banner.show_message("warn", self.tr("Several people match that name: pick "
-                                                     "one from the list."))
-            self.people_list.setFocus()
-
-    def _pick_item(self, item: QListWidgetItem) -> None:
-        self.load(self.groups[self.people_list.row(item)])
+    @property
+    def ticked(self) -> set[int]:
+        return self.table.ticked
 
     def load(self, group: list[ParcelView]) -> None:
-        self.people.hide()
-        self.groups = []
-        self.parcels = list(group)
-        self.ticked = set()
+        self.people.reset()
         self.id_info = None
         first = group[0]
         self.who.setText(f"{first.recipient_name or '—'}   {first.recipient_phone}")
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(group))
-        for row, view in enumerate(group):
-            check = QTableWidgetItem()
-            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-            check.setCheckState(Qt.CheckState.Unchecked)
-            self.table.setItem(row, 0, check)
-            notes = []
-            if view.id_check:
-                notes.append(self.tr("ID check"))
-            if view.damaged:
-                notes.append(self.tr("damaged"))
-            if view.status != "ON_SHELF":
-                notes.append(status_text(view.status))
-            values = (view.pickup_code or "", view.slot or "", view.tracking,
-                      carrier_text(view.carrier, self.session.carriers), view.size,
-                      money(view.cod_fen) if view.cod_fen else "", ", ".join(notes))
-            for col, value in enumerate(values, start=1):
-                self.table.setItem(row, col, QTableWidgetItem(value))
-            self.table.item(row, 2).setData(Qt.ItemDataRole.FontRole, _bold())
-        self.table.blockSignals(False)
-        self._refresh()
+        self.table.load(group)
         self.scan_field.setFocus()
         self.banner.show_message("info", self.tr(
             "{0}: parcels on the shelf: {1}. Fetch them and scan each barcode.").format(
@@ -313,48 +217,28 @@ class PickupScreen(QWidget):
 
     # -- confirming each parcel ---------------------------------------------------------------
     def _confirm(self, text: str) -> None:
-        key = _key(text)
-        for row, view in enumerate(self.parcels):
-            if key in (view.tracking, view.pickup_code):
-                if view.id in self.ticked:
-                    self.banner.show_message("info", self.tr("{0} is already checked.").format(
-                        view.tracking))
-                    return
-                self._tick(row, True)
-                left = len(self.parcels) - len(self.ticked)
-                if left:
-                    self.banner.show_message("ok", self.tr(
-                        "✓ {0} ({1}). {2} more to scan.").format(view.tracking, view.slot, left))
-                else:
-                    self.banner.show_message("ok", self.tr(
-                        "✓ All checked ({0}). Enter or F12 completes.").format(
-                        len(self.parcels)))
-                return
-        self.banner.show_message("error", self.tr(
-            "WRONG PARCEL: {0} is not for this person. Put it back! (Esc starts over for the "
-            "next person.)").format(text))
-
-    def _tick(self, row: int, on: bool) -> None:
-        self.table.item(row, 0).setCheckState(Qt.CheckState.Checked if on else
-                                              Qt.CheckState.Unchecked)
-
-    def _item_changed(self, item: QTableWidgetItem) -> None:
-        if item.column() != 0 or not self.parcels:
+        found = self.table.match(text)
+        if found is None:
+            self.banner.show_message("error", self.tr(
+                "WRONG PARCEL: {0} is not for this person. Put it back! (Esc starts over for "
+                "the next person.)").format(text))
             return
-        view = self.parcels[item.row()]
-        if item.checkState() == Qt.CheckState.Checked:
-            self.ticked.add(view.id)
+        row, view = found
+        if view.id in self.ticked:
+            self.banner.show_message("info", self.tr("{0} is already checked.").format(
+                view.tracking))
+            return
+        self.table.tick(row)
+        left = len(self.parcels) - len(self.ticked)
+        if left:
+            self.banner.show_message("ok", self.tr("✓ {0} ({1}). {2} more to scan.").format(
+                view.tracking, view.slot, left))
         else:
-            self.ticked.discard(view.id)
-        colour = "#dcfce7" if view.id in self.ticked else "#ffffff"
-        for col in range(self.table.columnCount()):
-            cell = self.table.item(item.row(), col)
-            if cell is not None:
-                cell.setBackground(_brush(colour))
-        self._refresh()
+            self.banner.show_message("ok", self.tr(
+                "✓ All checked ({0}). Enter or F12 completes.").format(len(self.parcels)))
 
     def chosen(self) -> list[ParcelView]:
-        return [v for v in self.parcels if v.id in self.ticked]
+        return self.table.chosen()
 
     def id_needed(self) -> bool:
         chosen = self.chosen() or self.parcels
@@ -437,8 +321,7 @@ class PickupScreen(QWidget):
             text += " " + self.tr("{0} not scanned stay on the shelf.").format(left)
         self.banner.show_message("ok", text)
         self.session.parcels_changed.emit()
-        workers.run(_receipt_job, result.receipt_no, owner=self, lane="paper",
-                    on_done=self._print_receipt, on_error=lambda e: None)
+        paper.print_receipt(self.session, self, result.receipt_no)
 
     def _failed(self, error: BaseException) -> None:
         self.busy = False
@@ -448,21 +331,11 @@ class PickupScreen(QWidget):
         self.banner.show_message("error", error_text(error))
         self.scan_field.setFocus()
 
-    def _print_receipt(self, result: tuple[bytes, str]) -> None:
-        pdf, path = result
-        service = self.session.print_service()
-        if service is None:
-            self.session.last_print = path
-            return
-        from ui.printing import DocKind
-
-        service.submit(pdf, DocKind.RECEIPT, job_name=f"receipt-{path}")
-
     def clear(self) -> None:
         """Ready for the next person."""
-        self.parcels, self.ticked, self.groups, self.id_info = [], set(), [], None
-        self.table.setRowCount(0)
-        self.people.hide()
+        self.id_info = None
+        self.table.reset()
+        self.people.reset()
         self.who.setText("")
         self.payment.reset()
         self.signature.clear()
@@ -483,11 +356,6 @@ class PickupScreen(QWidget):
         self.scan_field.setPlaceholderText(self.tr("Pickup code, phone, last 4 digits or "
                                                    "tracking number, Enter"))
         self.next_button.setText(self.tr("Next person (Esc)"))
-        self.people.setTitle(self.tr("Several people: which one?"))
-        self.name_field.setPlaceholderText(self.tr("Type the name, Enter"))
-        self.table.setHorizontalHeaderLabels([
-            "✓", self.tr("Pickup code"), self.tr("Slot"), self.tr("Tracking number"),
-            self.tr("Carrier"), self.tr("Size"), self.tr("COD"), self.tr("Notes")])
         self.id_box.setTitle(self.tr("Identity"))
         self.id_button.setText(self.tr("Check ID (F7)"))
         self.proxy_button.setText(self.tr("Proxy pickup (F8)"))
@@ -497,18 +365,3 @@ class PickupScreen(QWidget):
         self.clear_sign.setText(self.tr("Clear signature"))
         self.complete_button.setText(self.tr("Complete hand-over (F12)"))
         self._refresh()
-
-
-def _bold():  # noqa: ANN202
-    from PySide6.QtGui import QFont
-
-    font = QFont()
-    font.setBold(True)
-    font.setPointSizeF(16)
-    return font
-
-
-def _brush(colour: str):  # noqa: ANN202
-    from PySide6.QtGui import QBrush, QColor
-
-    return QBrush(QColor(colour))

@@ -18,9 +18,6 @@ injected — tests do that to type 500 scans at 5 ms a key without sleeping.
 
 from __future__ import annotations
 
-import ctypes
-import platform
-import sys
 import time
 from collections.abc import Callable
 
@@ -42,22 +39,6 @@ from station.devices.scanner import GS, GS_SYMBOL, ScanBurstDetector, normalize_
 Clock = Callable[[], float]
 
 
-def protect_none_refcount() -> None:
-    """Work around PySide6 6.12 on Python 3.11: every call of a void Qt method from Python
-    drops a reference to ``None`` that was never taken, and after a few thousand calls
-    (a few hundred scans) the interpreter aborts with "none_dealloc: deallocating None"
-    (the same was seen for ``True``/``False``). From Python 3.12 these are immortal; before,
-    give them references enough for ever.
-    Idempotent; to be called once at start-up (``ui.app``) — importing this module does."""
-    if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
-        return
-    for singleton in (None, True, False):
-        refcnt = ctypes.c_ssize_t.from_address(id(singleton))  # ob_refcnt, first in PyObject
-        if refcnt.value < 1 << 40:
-            refcnt.value += 1 << 48
-
-
-protect_none_refcount()
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _MODIFIER_KEYS = {
     Qt.Key.Key_Shift,
