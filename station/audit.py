@@ -18,6 +18,7 @@ from typing import Any
 from station import clock
 from station.db import run_sql, translate_errors
 from station.errors import NotAllowed
+from station.i18n import tr
 from station.models import AuditEvent, ChainHead, database_proxy
 
 GENESIS = "0" * 64
@@ -38,7 +39,12 @@ class Actor:
 
     def require_owner(self, what: str) -> None:
         if not self.is_owner:
-            raise NotAllowed(f"Only the station owner can {what}. Ask the owner to log in.")
+            raise NotAllowed(
+                tr(
+                    "Only the station owner can {what}. Ask the owner to log in.",
+                    what=tr(what),
+                )
+            )
 
 
 SYSTEM = Actor(None, "system", "system", "")
@@ -178,9 +184,11 @@ def verify_chain(limit_problems: int = 20) -> ChainReport:
     for ev in query:
         count += 1
         if ev.seq != expected_seq:
-            problems.append(f"event {expected_seq} is missing (next is {ev.seq})")
+            problems.append(
+                tr("event {seq} is missing (next is {next})", seq=expected_seq, next=ev.seq)
+            )
         if ev.prev_hash != prev:
-            problems.append(f"event {ev.seq} does not follow the event before it")
+            problems.append(tr("event {seq} does not follow the event before it", seq=ev.seq))
         digest = event_hash(
             ev.seq,
             ev.at,
@@ -194,7 +202,7 @@ def verify_chain(limit_problems: int = 20) -> ChainReport:
             ev.prev_hash,
         )
         if digest != ev.hash:
-            problems.append(f"event {ev.seq} was altered after it was written")
+            problems.append(tr("event {seq} was altered after it was written", seq=ev.seq))
         prev = ev.hash
         expected_seq = ev.seq + 1
         if len(problems) >= limit_problems:
@@ -203,6 +211,10 @@ def verify_chain(limit_problems: int = 20) -> ChainReport:
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if len(problems) < limit_problems and (head_seq != expected_seq - 1 or head_hash != prev):
         problems.append(
-            f"the newest event should be {head_seq}, the chain ends at {expected_seq - 1}"
+            tr(
+                "the newest event should be {head}, the chain ends at {last}",
+                head=head_seq,
+                last=expected_seq - 1,
+            )
         )
     return ChainReport(ok=not problems, events=count, problems=problems)

@@ -16,6 +16,7 @@ from typing import Any
 from station import db as station_db
 from station.audit import Actor
 from station.errors import InvalidInput, NotAllowed, StationError
+from station.i18n import set_language, tr
 
 Handler = Callable[[argparse.Namespace, "Context"], Any]
 
@@ -40,8 +41,10 @@ class Context:
         if not name:
             if required:
                 raise NotAllowed(
-                    "This command changes the station: give --user NAME (the PIN comes from "
-                    "PARCEL_STATION_PIN or is asked for).",
+                    tr(
+                        "This command changes the station: give --user NAME (the PIN comes from "
+                        "PARCEL_STATION_PIN or is asked for)."
+                    ),
                     code="login_required",
                 )
             return None
@@ -49,9 +52,9 @@ class Context:
         if pin is None:
             if not sys.stdin.isatty():
                 raise NotAllowed(
-                    "No PIN: set PARCEL_STATION_PIN or run on a terminal.", code="wrong_pin"
+                    tr("No PIN: set PARCEL_STATION_PIN or run on a terminal."), code="wrong_pin"
                 )
-            pin = getpass.getpass(f"PIN for {name}: ")
+            pin = getpass.getpass(tr("PIN for {name}: ", name=name))
         from station.services import staff
 
         self._actor = staff.authenticate(
@@ -107,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.lang:
         os.environ["PARCEL_STATION_LANG"] = args.lang
+        set_language(args.lang)
     if args.command is None:
         from ui.app import run_app
 
@@ -135,8 +139,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         emit(
             {
                 "error": "internal",
-                "message": f"Unexpected problem ({type(exc).__name__}): {exc}. "
-                "Nothing further was changed; please report it.",
+                "message": tr(
+                    "Unexpected problem ({kind}): {exc}. "
+                    "Nothing further was changed; please report it.",
+                    kind=type(exc).__name__,
+                    exc=exc,
+                ),
             }
         )
         return 1

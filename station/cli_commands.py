@@ -9,6 +9,7 @@ from typing import Any
 
 from station.domain.money import parse_yuan
 from station.errors import InvalidInput
+from station.i18n import tr
 
 
 def _date(text: str) -> date:
@@ -152,7 +153,9 @@ def cmd_init(args: argparse.Namespace, ctx: Any) -> Any:
     from station.services.station import init_station
 
     if bool(args.owner) != bool(args.pin):
-        raise InvalidInput("Give both --owner and --pin to create the owner account.", code="usage")
+        raise InvalidInput(
+            tr("Give both --owner and --pin to create the owner account."), code="usage"
+        )
     station_name = args.station_name or ("演示驿站 Demo Station" if args.demo_data else None)
     result = init_station(owner=args.owner, pin=args.pin, station_name=station_name)
     if args.demo_data:
@@ -271,7 +274,7 @@ def cmd_report_daily(args: argparse.Namespace, ctx: Any) -> Any:
         }
         writer = writers.get(out.suffix.lower())
         if writer is None:
-            raise InvalidInput("--out must end in .pdf, .csv or .xlsx.", code="usage")
+            raise InvalidInput(tr("--out must end in .pdf, .csv or .xlsx."), code="usage")
         writer(report, out)
         data["out"] = str(out)
     return data
@@ -310,7 +313,13 @@ def parse_counted(text: str) -> dict[str, int]:
             continue
         method, sep, amount = part.partition("=")
         if not sep:
-            raise InvalidInput(f"'{part}' should look like cash=1234.50.", code="usage")
+            raise InvalidInput(
+                tr(
+                    "'{part}' should look like cash=1234.50.",
+                    part=part,
+                ),
+                code="usage",
+            )
         counted[method.strip().lower()] = parse_yuan(amount)
     return counted
 
@@ -340,7 +349,13 @@ def cmd_stocktake(args: argparse.Namespace, ctx: Any) -> Any:
     try:
         lines = Path(args.scans).read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
-        raise InvalidInput(f"Cannot read the scans file {args.scans}: {exc.strerror}.") from exc
+        raise InvalidInput(
+            tr(
+                "Cannot read the scans file {scans}: {reason}.",
+                scans=args.scans,
+                reason=exc.strerror,
+            )
+        ) from exc
     return stocktake.reconcile(ctx.actor(), lines, shelf=args.shelf)
 
 

@@ -18,6 +18,7 @@ from station.devices.scale.base import NO_ANSWER, ScaleError
 from station.devices.scale.registry import PROTOCOLS, ScaleConfig, open_scale
 from station.devices.scale.simulator import ScaleSimulator
 from station.devices.scale.transport import BAUD_RATES
+from station.i18n import tr
 
 
 def _emit(data: dict[str, Any]) -> None:
@@ -47,8 +48,12 @@ def cmd_read(args: argparse.Namespace) -> int:
         _emit(
             {
                 "error": "no_answer",
-                "message": f"no answer from a {args.protocol} scale on {args.port} "
-                f"within {args.timeout:g} s",
+                "message": tr(
+                    "no answer from a {protocol} scale on {port} within {timeout:g} s",
+                    protocol=args.protocol,
+                    port=args.port,
+                    timeout=args.timeout,
+                ),
             }
         )
         return 1
@@ -71,13 +76,18 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     port = args.port
     if port:
         if not port.lower().startswith("tcp:"):
-            _emit({"error": "invalid", "message": "--port takes tcp:PORT or tcp:HOST:PORT"})
+            _emit({"error": "invalid", "message": tr("--port takes tcp:PORT or tcp:HOST:PORT")})
             return 2
         host, _, num = port[4:].rpartition(":")
         try:
             url = sim.start_tcp(int(num), host or "127.0.0.1")
         except (OSError, ValueError) as exc:
-            _emit({"error": "port_unavailable", "message": f"cannot listen on {port}: {exc}"})
+            _emit(
+                {
+                    "error": "port_unavailable",
+                    "message": tr("cannot listen on {port}: {exc}", port=port, exc=exc),
+                }
+            )
             return 1
     else:
         url = sim.start_pty()

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from typing import Any
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import peewee
@@ -20,6 +20,7 @@ from platformdirs import user_data_dir
 
 from station import models
 from station.errors import DatabaseProblem
+from station.i18n import tr
 from station.migrations import LATEST_VERSION, MIGRATIONS
 
 APP_NAME = "parcel-station"
@@ -49,8 +50,11 @@ def sqlite_path(url: str) -> Path | None:
         return Path(url[len("sqlite:///") :])
     if "://" in url:
         raise DatabaseProblem(
-            f"Unknown database address '{url}'. Use a file path, sqlite:///PATH or "
-            "postgresql://USER:PASS@HOST:PORT/NAME.",
+            tr(
+                "Unknown database address '{url}'. Use a file path, sqlite:///PATH or "
+                "postgresql://USER:PASS@HOST:PORT/NAME.",
+                url=url,
+            ),
             code="bad_url",
         )
     return Path(url)
@@ -104,35 +108,54 @@ def translate_errors(url: str) -> Iterator[None]:
         text = str(exc).lower()
         if "locked" in text or "busy" in text:
             raise DatabaseProblem(
-                "The station database is busy: another program is holding it. Wait a moment "
-                "and try again; if it persists, close other copies of Parcel Station.",
+                tr(
+                    "The station database is busy: another program is holding it. Wait a moment "
+                    "and try again; if it persists, close other copies of Parcel Station."
+                ),
                 code="db_locked",
             ) from exc
         if "unable to open" in text or "readonly" in text or "read-only" in text:
             raise DatabaseProblem(
-                f"Cannot open the station database ({describe(url)}): check that the folder "
-                "exists and is writable.",
+                tr(
+                    "Cannot open the station database ({database}): check that the folder "
+                    "exists and is writable.",
+                    database=describe(url),
+                ),
                 code="db_unavailable",
             ) from exc
         if "connection" in text or "could not connect" in text or "server" in text:
             raise DatabaseProblem(
-                f"Cannot reach the database server ({describe(url)}): check the network and "
-                "that the server is running, then try again.",
+                tr(
+                    "Cannot reach the database server ({database}): check the network and "
+                    "that the server is running, then try again.",
+                    database=describe(url),
+                ),
                 code="db_unavailable",
             ) from exc
         raise DatabaseProblem(
-            f"The station database reported a problem: {exc}", code="db_error"
+            tr(
+                "The station database reported a problem: {exc}",
+                exc=exc,
+            ),
+            code="db_error",
         ) from exc
     except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
         text = str(exc).lower()
         if "not a database" in text or "malformed" in text or "corrupt" in text:
             raise DatabaseProblem(
-                f"The station database ({describe(url)}) is damaged. Nothing was changed. "
-                "Restore the latest backup with 'parcel-station restore FILE'.",
+                tr(
+                    "The station database ({database}) is damaged. Nothing was changed. "
+                    "Restore the latest backup with 'parcel-station restore FILE'.",
+                    database=describe(url),
+                ),
                 code="db_damaged",
             ) from exc
         raise DatabaseProblem(
-            f"The station database reported a problem: {exc}", code="db_error"
+            tr(
+                "The station database reported a problem: {exc}",
+                exc=exc,
+            ),
+            code="db_error",
         ) from exc
 
 
@@ -148,8 +171,13 @@ def migrate(db: Database) -> int:
     current = schema_version(db)
     if current > LATEST_VERSION:
         raise DatabaseProblem(
-            f"This database was written by a newer Parcel Station (schema {current}; this "
-            f"program knows up to {LATEST_VERSION}). Update Parcel Station before opening it.",
+            tr(
+                "This database was written by a newer Parcel Station (schema {current}; "
+                "this program knows up to {latest_version}). Update Parcel Station "
+                "before opening it.",
+                current=current,
+                latest_version=LATEST_VERSION,
+            ),
             code="newer_schema",
         )
     for version in range(current + 1, LATEST_VERSION + 1):
@@ -175,7 +203,10 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True) -> Dat
             version = schema_version(db)
             if version > LATEST_VERSION:
                 raise DatabaseProblem(
-                    f"This database was written by a newer Parcel Station (schema {version}).",
+                    tr(
+                        "This database was written by a newer Parcel Station (schema {version}).",
+                        version=version,
+                    ),
                     code="newer_schema",
                 )
     db.station_url = url  # type: ignore[attr-defined]

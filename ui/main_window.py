@@ -6,6 +6,7 @@ who only takes parcels in never pays for the shelf map.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -65,6 +66,12 @@ def _startup(url: str, demo: bool, counter: str) -> dict[str, Any]:
         "carriers": {c.code: (c.name_en, c.name_zh) for c in carriers.list_carriers()},
         "actor": actor,
     }
+
+
+def _short(message: str, limit: int = 56) -> str:
+    """A status-bar line: file names without their folders, and no longer than ``limit``."""
+    text = re.sub(r"(?:[A-Za-z]:)?[\\/](?:[^\s；;]*[\\/])?([^\\/\s；;]+)", r"\1", message)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class MainWindow(QMainWindow):
@@ -346,7 +353,8 @@ class MainWindow(QMainWindow):
         if s.last_print and s.last_print != self._print_shown:
             # What became of the last sticker or receipt, for a few seconds.
             self._print_shown = s.last_print
-            self.statusBar().showMessage(s.last_print, 8000)
+            self.statusBar().showMessage(_short(s.last_print), 8000)
+            self.statusBar().setToolTip(s.last_print)
         printer = s.printer_text()
         if printer:
             self.st_printer.setText(self.tr("Label printer: {0}").format(printer))

@@ -213,157 +213,157 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../ui/screens/common.py" line="118" />
+        <location filename="../../ui/screens/common.py" line="114" />
         <source>Unexpected problem: {0}. Nothing further was changed; please report it.</source>
         <translation>意外问题：{0}。未做进一步更改，请报告此问题。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="126" />
+        <location filename="../../ui/screens/common.py" line="122" />
         <source>Wrong PIN ({0} tries left before the account locks).</source>
         <translation>PIN 码错误（还可尝试 {0} 次，之后账号将被锁定）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="129" />
+        <location filename="../../ui/screens/common.py" line="125" />
         <source>Unknown user name or wrong PIN.</source>
         <translation>用户名不存在或 PIN 码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="132" />
+        <location filename="../../ui/screens/common.py" line="128" />
         <source>This account is locked after too many wrong PINs. Try again in {0} min, or ask the owner to reset the PIN.</source>
         <translation>PIN 码错误次数过多，账号已锁定。请 {0} 分钟后再试，或请站长重置 PIN 码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="138" />
+        <location filename="../../ui/screens/common.py" line="134" />
         <source>{0} is already here: {1}, pickup code {2} ({3}). Nothing was changed.</source>
         <translation>{0} 已在站内：{1}，取件码 {2}（{3}）。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="147" />
+        <location filename="../../ui/screens/common.py" line="143" />
         <source>This number is not in a loaded manifest: type the recipient's phone number (or the last 4 digits and extension from a privacy label).</source>
         <translation>此单号不在已导入的预报清单中：请输入收件人手机号（隐私面单可输入后4位和分机号）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="153" />
+        <location filename="../../ui/screens/common.py" line="149" />
         <source>This recipient asked for door delivery. Call them and tick 'Consent by phone call', or give the parcel back to the courier.</source>
         <translation>该收件人要求送货上门。请电话征得同意并勾选“电话同意”，或把包裹退给快递员。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="159" />
+        <location filename="../../ui/screens/common.py" line="155" />
         <source>No shelf has room for a size-{0} parcel. Free some space, add a layer or shelf, or choose another size.</source>
         <translation>没有货架能放下 {0} 号件。请腾出空间、增加层或货架，或选择其他尺寸。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="165" />
+        <location filename="../../ui/screens/common.py" line="161" />
         <source>An ID check is needed for this pickup (cash on delivery, proxy pickup or station policy): enter the ID type and number.</source>
         <translation>此次取件需要核验身份（到付、代取或驿站规定）：请输入证件类型和号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="171" />
+        <location filename="../../ui/screens/common.py" line="167" />
         <source>The name on the ID does not match. Do not hand over the parcel.</source>
         <translation>证件上的姓名不符。请勿交付包裹。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="175" />
+        <location filename="../../ui/screens/common.py" line="171" />
         <source>The ID number is not valid. Check the document and type it again.</source>
         <translation>证件号码无效。请核对证件后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="178" />
+        <location filename="../../ui/screens/common.py" line="174" />
         <source>Too many failed ID checks for this parcel. Only the owner can hand it over now.</source>
         <translation>此包裹身份核验失败次数过多，现在只有站长可以交付。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="183" />
+        <location filename="../../ui/screens/common.py" line="179" />
         <source>Cash on delivery is due: choose cash, WeChat Pay, Alipay or card.</source>
         <translation>需收到付款：请选择现金、微信支付、支付宝或刷卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="187" />
+        <location filename="../../ui/screens/common.py" line="183" />
         <source>The cash tendered is less than the amount due.</source>
         <translation>实收现金少于应收金额。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="189" />
+        <location filename="../../ui/screens/common.py" line="185" />
         <source>These parcels belong to different people. Hand them over separately.</source>
         <translation>这些包裹属于不同的人，请分别交付。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="193" />
+        <location filename="../../ui/screens/common.py" line="189" />
         <source>{0} cannot be handed out: it is {1}.</source>
         <translation>{0} 不能出库：当前状态为{1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="197" />
+        <location filename="../../ui/screens/common.py" line="193" />
         <source>Another counter has just handed out one of these parcels. Look them up again.</source>
         <translation>另一个柜台刚刚交付了其中一件包裹，请重新查询。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="202" />
+        <location filename="../../ui/screens/common.py" line="198" />
         <source>The station database is busy. Wait a moment and try again.</source>
         <translation>驿站数据库正忙，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="204" />
+        <location filename="../../ui/screens/common.py" line="200" />
         <source>The station database cannot be used: {0}</source>
         <translation>无法使用驿站数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="206" />
+        <location filename="../../ui/screens/common.py" line="202" />
         <source>Only the station owner can do this. Ask the owner to log in.</source>
         <translation>只有站长可以执行此操作，请站长登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="208" />
+        <location filename="../../ui/screens/common.py" line="204" />
         <source>No such parcel at this station: {0}</source>
         <translation>本站没有此包裹：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="212" />
+        <location filename="../../ui/screens/common.py" line="208" />
         <source>{0} is full for this size: choose another slot.</source>
         <translation>{0} 已放满该尺寸的包裹：请选择其他货位。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="216" />
+        <location filename="../../ui/screens/common.py" line="212" />
         <source>Shelf {0} still holds {1} parcels: move them first.</source>
         <translation>货架 {0} 上还有 {1} 件包裹：请先移走。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="226" />
+        <location filename="../../ui/screens/common.py" line="222" />
         <source>This is not a tracking number: scan the barcode again.</source>
         <translation>这不是快递单号：请重新扫描条码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="229" />
+        <location filename="../../ui/screens/common.py" line="225" />
         <source>This phone number cannot be used. Check it and type it again.</source>
         <translation>手机号码有误，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="232" />
+        <location filename="../../ui/screens/common.py" line="228" />
         <source>Not an amount: type it like 12.50.</source>
         <translation>金额格式不对：请按 12.50 这样输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="234" />
+        <location filename="../../ui/screens/common.py" line="230" />
         <source>There is no such shelf or slot. Slots are named like A-3 (shelf-layer).</source>
         <translation>没有这个货架或货位。货位写作 A-3（货架-层）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="237" />
+        <location filename="../../ui/screens/common.py" line="233" />
         <source>A shelf is named with 1-3 letters and has 1-20 layers; capacities are 0-999 per size.</source>
         <translation>货架名为 1-3 个字母，1-20 层；每种尺寸容量为 0-999。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="240" />
+        <location filename="../../ui/screens/common.py" line="236" />
         <source>That name is already taken.</source>
         <translation>该名称已被使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="242" />
+        <location filename="../../ui/screens/common.py" line="238" />
         <source>A PIN needs 4 to 64 characters.</source>
         <translation>PIN 码需要 4 到 64 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="244" />
+        <location filename="../../ui/screens/common.py" line="240" />
         <source>Refused: {0}</source>
         <translation>操作被拒绝：{0}</translation>
     </message>
@@ -512,27 +512,27 @@
 <context>
     <name>IdType</name>
     <message>
-        <location filename="../../ui/screens/common.py" line="59" />
+        <location filename="../../ui/screens/common.py" line="55" />
         <source>Resident ID card</source>
         <translation>居民身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="60" />
+        <location filename="../../ui/screens/common.py" line="56" />
         <source>Passport</source>
         <translation>护照</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="61" />
+        <location filename="../../ui/screens/common.py" line="57" />
         <source>Hong Kong/Macau permit</source>
         <translation>港澳通行证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="62" />
+        <location filename="../../ui/screens/common.py" line="58" />
         <source>Taiwan permit</source>
         <translation>台湾通行证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="63" />
+        <location filename="../../ui/screens/common.py" line="59" />
         <source>Other document</source>
         <translation>其他证件</translation>
     </message>
@@ -673,7 +673,7 @@
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../ui/screens/common.py" line="70" />
+        <location filename="../../ui/screens/common.py" line="66" />
         <source>en</source>
         <translation>zh_CN</translation>
     </message>
@@ -769,102 +769,102 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="169" />
+        <location filename="../../ui/main_window.py" line="170" />
         <source>Opening the station database…</source>
         <translation>正在打开驿站数据库…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309" />
+        <location filename="../../ui/main_window.py" line="310" />
         <source>Intake</source>
         <translation>入库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309" />
+        <location filename="../../ui/main_window.py" line="310" />
         <source>Pickup</source>
         <translation>取件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310" />
+        <location filename="../../ui/main_window.py" line="311" />
         <source>Parcels</source>
         <translation>包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310" />
+        <location filename="../../ui/main_window.py" line="311" />
         <source>Shelves</source>
         <translation>货架</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311" />
+        <location filename="../../ui/main_window.py" line="312" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="315" />
+        <location filename="../../ui/main_window.py" line="316" />
         <source>Lock (Ctrl+L)</source>
         <translation>锁屏 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="316" />
+        <location filename="../../ui/main_window.py" line="317" />
         <source>Parcel Station</source>
         <translation>快递驿站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330" />
+        <location filename="../../ui/main_window.py" line="331" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332" />
+        <location filename="../../ui/main_window.py" line="333" />
         <source>owner</source>
         <translation>站长</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332" />
+        <location filename="../../ui/main_window.py" line="333" />
         <source>clerk</source>
         <translation>店员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333" />
+        <location filename="../../ui/main_window.py" line="334" />
         <source>Clerk: {0} ({1})</source>
         <translation>当班：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334" />
+        <location filename="../../ui/main_window.py" line="335" />
         <source>Counter: {0}</source>
         <translation>柜台：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="336" />
+        <location filename="../../ui/main_window.py" line="337" />
         <source>Database: {0}</source>
         <translation>数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338" />
+        <location filename="../../ui/main_window.py" line="339" />
         <source>Database: not open</source>
         <translation>数据库：未打开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340" />
+        <location filename="../../ui/main_window.py" line="341" />
         <source>Scale: none (type weights)</source>
         <translation>电子秤：无（手动输入重量）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="342" />
+        <location filename="../../ui/main_window.py" line="343" />
         <source>Scale: {0} g</source>
         <translation>电子秤：{0} 克</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344" />
+        <location filename="../../ui/main_window.py" line="345" />
         <source>Scale: waiting</source>
         <translation>电子秤：等待稳定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="347" />
+        <location filename="../../ui/main_window.py" line="352" />
         <source>Label printer: {0}</source>
         <translation>标签打印机：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349" />
+        <location filename="../../ui/main_window.py" line="354" />
         <source>Label printer: none (PDF files)</source>
         <translation>标签打印机：无（保存 PDF）</translation>
     </message>
@@ -1215,22 +1215,22 @@
 <context>
     <name>Payment</name>
     <message>
-        <location filename="../../ui/screens/common.py" line="49" />
+        <location filename="../../ui/screens/common.py" line="45" />
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="50" />
+        <location filename="../../ui/screens/common.py" line="46" />
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="51" />
+        <location filename="../../ui/screens/common.py" line="47" />
         <source>Alipay</source>
         <translation>支付宝</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="52" />
+        <location filename="../../ui/screens/common.py" line="48" />
         <source>Card</source>
         <translation>刷卡</translation>
     </message>
@@ -1770,22 +1770,22 @@
 <context>
     <name>Size</name>
     <message>
-        <location filename="../../ui/screens/common.py" line="39" />
+        <location filename="../../ui/screens/common.py" line="35" />
         <source>S small</source>
         <translation>S 小件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="40" />
+        <location filename="../../ui/screens/common.py" line="36" />
         <source>M medium</source>
         <translation>M 中件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="41" />
+        <location filename="../../ui/screens/common.py" line="37" />
         <source>L large</source>
         <translation>L 大件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="42" />
+        <location filename="../../ui/screens/common.py" line="38" />
         <source>XL extra large</source>
         <translation>XL 特大件</translation>
     </message>
@@ -1917,27 +1917,27 @@
 <context>
     <name>Status</name>
     <message>
-        <location filename="../../ui/screens/common.py" line="28" />
+        <location filename="../../ui/screens/common.py" line="24" />
         <source>On shelf</source>
         <translation>在架</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="29" />
+        <location filename="../../ui/screens/common.py" line="25" />
         <source>Picked up</source>
         <translation>已取件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="30" />
+        <location filename="../../ui/screens/common.py" line="26" />
         <source>Return pending</source>
         <translation>待退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="31" />
+        <location filename="../../ui/screens/common.py" line="27" />
         <source>Returned</source>
         <translation>已退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/common.py" line="32" />
+        <location filename="../../ui/screens/common.py" line="28" />
         <source>Missing</source>
         <translation>丢失</translation>
     </message>

@@ -18,6 +18,7 @@ import serial
 from station.devices.scale.base import PORT_ERRORS
 from station.devices.scale.transport import PortUnavailable, close_port, open_port
 from station.devices.scanner import normalize_scan_text
+from station.i18n import tr
 
 log = logging.getLogger(__name__)
 _OPEN_ERRORS: tuple[type[BaseException], ...] = (PortUnavailable, *PORT_ERRORS)
@@ -76,7 +77,7 @@ class SerialScanner:
             self._serial = None
         if self.connected:
             self.connected = False
-            self._state(False, f"scanner on {self.port} disconnected")
+            self._state(False, tr("scanner on {port} disconnected", port=self.port))
 
     def _state(self, connected: bool, message: str) -> None:
         if self.on_state is not None:
@@ -107,7 +108,7 @@ class SerialScanner:
                     continue
                 backoff = 0.2
                 self.connected = True
-                self._state(True, f"scanner on {self.port} connected")
+                self._state(True, tr("scanner on {port} connected", port=self.port))
             try:
                 self._read_lines(self._serial)
             except PORT_ERRORS as exc:

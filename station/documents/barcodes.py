@@ -24,6 +24,7 @@ from reportlab.graphics.barcode import qrencoder
 from reportlab.pdfgen.canvas import Canvas
 
 from station.errors import InvalidInput
+from station.i18n import tr
 
 DPI = 203
 DOT = 72.0 / DPI  # one printer dot in points
@@ -62,11 +63,14 @@ def _fill(c: Canvas, transform: str, rects: list[str]) -> None:
 def code128_modules(value: str) -> str:
     """The Code 128 module string ('1' = bar) for ``value``, start to stop, no quiet zone."""
     if not value:
-        raise BarcodeError("Nothing to encode in a barcode.", value=value)
+        raise BarcodeError(tr("Nothing to encode in a barcode."), value=value)
     bad = [ch for ch in value if not 32 <= ord(ch) <= 126]
     if bad:
         raise BarcodeError(
-            f"Cannot put {''.join(bad)!r} in a Code 128 barcode (printable ASCII only).",
+            tr(
+                "Cannot put {bad!r} in a Code 128 barcode (printable ASCII only).",
+                bad="".join(bad),
+            ),
             value=value,
         )
     return str(Code128(value).build()[0])
@@ -87,7 +91,12 @@ def choose_module_dots(
     m = min(max_dots, avail // n)
     if m < 1:
         raise BarcodeError(
-            f"Barcode of {value!r} needs {n} dots but only {avail} fit; use a larger label.",
+            tr(
+                "Barcode of {value!r} needs {n} dots but only {avail} fit; use a larger label.",
+                value=value,
+                n=n,
+                avail=avail,
+            ),
             value=value,
         )
     return m
@@ -111,7 +120,13 @@ def draw_code128(
     modules = code128_modules(value)
     m = module_dots or choose_module_dots(value, width, max_module_dots, quiet)
     if code128_width(value, m, quiet) > width + 1e-6:
-        raise BarcodeError(f"Barcode of {value!r} does not fit its box.", value=value)
+        raise BarcodeError(
+            tr(
+                "Barcode of {value!r} does not fit its box.",
+                value=value,
+            ),
+            value=value,
+        )
     bars_w = len(modules) * m * DOT
     spare = width - (len(modules) + 2 * quiet) * m * DOT
     offset = {"left": 0.0, "right": spare}.get(align, spare / 2)
@@ -176,7 +191,7 @@ class _QRCode(qrencoder.QRCode):  # type: ignore[misc]
 @lru_cache(maxsize=1024)
 def qr_matrix(value: str, ecc: str = "M") -> tuple[tuple[bool, ...], ...]:
     if not value:
-        raise BarcodeError("Nothing to encode in a QR code.", value=value)
+        raise BarcodeError(tr("Nothing to encode in a QR code."), value=value)
     level = getattr(qrencoder.QRErrorCorrectLevel, ecc)
     qr = _QRCode(None, level)
     qr.addData(value)
@@ -208,7 +223,13 @@ def draw_qr(
     n = len(matrix)
     m = min(max_module_dots, int(size / DOT + 1e-6) // (n + 2 * quiet))
     if m < min_module_dots:
-        raise BarcodeError(f"QR code of {value!r} does not fit its box.", value=value)
+        raise BarcodeError(
+            tr(
+                "QR code of {value!r} does not fit its box.",
+                value=value,
+            ),
+            value=value,
+        )
     side = n * m * DOT
     spare = size - (n + 2 * quiet) * m * DOT
     offset = {"left": 0.0, "right": spare}.get(align, spare / 2)

@@ -20,6 +20,7 @@ from typing import Any
 from station.documents.data import StickerData
 from station.documents.sticker import SIZES, render_sticker
 from station.errors import InvalidInput, StationError
+from station.i18n import tr
 
 Lookup = Callable[[str], StickerData]
 
@@ -29,10 +30,22 @@ def yuan_to_fen(text: str) -> int:
     try:
         value = Decimal(text.strip().lstrip("¥"))
     except InvalidOperation:
-        raise InvalidInput(f"Not an amount: {text!r}", value=text) from None
+        raise InvalidInput(
+            tr(
+                "Not an amount: {text!r}",
+                text=text,
+            ),
+            value=text,
+        ) from None
     fen = value * 100
     if fen != fen.to_integral_value() or fen < 0:
-        raise InvalidInput(f"Not an amount in yuan and fen: {text!r}", value=text)
+        raise InvalidInput(
+            tr(
+                "Not an amount in yuan and fen: {text!r}",
+                text=text,
+            ),
+            value=text,
+        )
     return int(fen)
 
 
@@ -61,11 +74,16 @@ def add_label_command(
 
 def _from_args(args: argparse.Namespace) -> StickerData:
     if not args.pickup_code:
-        raise InvalidInput("--pickup-code is needed when the parcel is not looked up.")
+        raise InvalidInput(tr("--pickup-code is needed when the parcel is not looked up."))
     try:
         received = datetime.fromisoformat(args.received) if args.received else datetime.now()
     except ValueError:
-        raise InvalidInput(f"Not an ISO date/time: {args.received!r}") from None
+        raise InvalidInput(
+            tr(
+                "Not an ISO date/time: {received!r}",
+                received=args.received,
+            )
+        ) from None
     return StickerData(
         tracking=args.tracking,
         carrier_code=args.carrier_code,

@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from station.documents import barcodes, fonts
 from station.documents.barcodes import MM
+from station.i18n import tr
 
 CREATOR = "Parcel Station"
 
@@ -141,8 +142,14 @@ class Barcode(Element):
         m = barcodes.choose_module_dots(value, self.w * MM, self.max_module_dots)
         if m < self.min_module_dots:
             raise barcodes.BarcodeError(
-                f"{value!r} is too long for a {self.w:.0f} mm wide barcode "
-                f"({m} dot modules; {self.min_module_dots} needed).",
+                tr(
+                    "{value!r} is too long for a {width:.0f} mm wide barcode ({modules} dot "
+                    "modules; {needed} needed).",
+                    value=value,
+                    width=self.w,
+                    modules=m,
+                    needed=self.min_module_dots,
+                ),
                 value=value,
             )
         return m

@@ -29,6 +29,7 @@ from station.documents.flow import (
     page_footer,
 )
 from station.errors import InvalidInput
+from station.i18n import tr
 
 MARGINS = (14 * MM, 14 * MM, 18 * MM, 14 * MM)
 TITLES = {
@@ -63,7 +64,9 @@ def _info(data: ManifestData) -> list[Block]:
 
 def manifest_flow(data: ManifestData) -> Flow:
     if not data.parcels:
-        raise InvalidInput("A manifest needs at least one parcel.", manifest_no=data.manifest_no)
+        raise InvalidInput(
+            tr("A manifest needs at least one parcel."), manifest_no=data.manifest_no
+        )
     f = Flow(A4[0], A4[1], MARGINS, footer=page_footer(data.manifest_no), footer_height=6 * MM)
     f.add(Para(TITLES.get(data.kind, data.kind), 16, bold=True, align="center", space_after=4))
     f.add(Code128(data.manifest_no, height=9 * MM, max_module_dots=2, size=8, align="right"))

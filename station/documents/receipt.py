@@ -21,6 +21,7 @@ from station.documents.flow import (
     Table,
 )
 from station.errors import InvalidInput
+from station.i18n import tr
 
 ROLL_MARGINS = (3 * MM, 4 * MM, 8 * MM, 4 * MM)  # 72 mm printable, room to tear off
 BODY = 8.5
@@ -43,7 +44,7 @@ def _person(label: str, p: PersonDetails) -> list[Block]:
 
 def receipt_flow(data: ReceiptData) -> Flow:
     if not data.lines:
-        raise InvalidInput("A receipt needs at least one parcel.", receipt_no=data.receipt_no)
+        raise InvalidInput(tr("A receipt needs at least one parcel."), receipt_no=data.receipt_no)
     f = Flow(ROLL_80, None, ROLL_MARGINS)
     f.add(Para(data.station_name, 12, bold=True, align="center", space_after=1))
     contact = "  ".join(x for x in (data.station_address, data.station_phone) if x)

@@ -16,6 +16,7 @@ from station.documents import fmt
 from station.documents.data import StickerData
 from station.documents.layout import Barcode, Line, QRCode, Template, Text, render_pages
 from station.errors import InvalidInput
+from station.i18n import tr
 
 
 def _top(
@@ -313,9 +314,9 @@ SIZES = tuple(TEMPLATES)
 def sticker_fields(data: StickerData) -> dict[str, Any]:
     """The values a sticker template draws, formatted (money, surname, masking)."""
     if not data.tracking.strip():
-        raise InvalidInput("A sticker needs a tracking number.")
+        raise InvalidInput(tr("A sticker needs a tracking number."))
     if not data.pickup_code.strip():
-        raise InvalidInput("A sticker needs a pickup code.", tracking=data.tracking)
+        raise InvalidInput(tr("A sticker needs a pickup code."), tracking=data.tracking)
     return {
         "tracking": data.tracking.strip(),
         "carrier": data.carrier_name or data.carrier_code,
@@ -336,7 +337,12 @@ def template_for(size: str) -> Template:
         return TEMPLATES[size.lower().replace("×", "x").replace(" ", "")]
     except KeyError:
         raise InvalidInput(
-            f"Unknown sticker size {size!r}; use one of {', '.join(SIZES)}.", size=size
+            tr(
+                "Unknown sticker size {size!r}; use one of {sizes}.",
+                size=size,
+                sizes=", ".join(SIZES),
+            ),
+            size=size,
         ) from None
 
 
@@ -351,6 +357,6 @@ def render_stickers(items: Sequence[StickerData], out: Path, size: str = "60x40"
     template = template_for(size)
     pages = [sticker_fields(d) for d in items]
     if not pages:
-        raise InvalidInput("No stickers to print.")
+        raise InvalidInput(tr("No stickers to print."))
     render_pages(template, pages, f"Stickers ×{len(pages)}", Path(out))
     return Path(out)

@@ -13,6 +13,7 @@ from station.documents import fmt
 from station.documents.data import WaybillData
 from station.documents.layout import Barcode, Frame, Line, QRCode, Template, Text, render_pages
 from station.errors import InvalidInput
+from station.i18n import tr
 
 W, H, M = 76.0, 130.0, 2.0
 IN = W - 2 * M
@@ -131,7 +132,7 @@ WAYBILL = Template(
 
 def waybill_fields(data: WaybillData) -> dict[str, Any]:
     if not data.tracking.strip():
-        raise InvalidInput("A waybill needs a tracking number.")
+        raise InvalidInput(tr("A waybill needs a tracking number."))
     return {
         "carrier": data.carrier_name,
         "created": fmt.when(data.created_at),

@@ -28,6 +28,7 @@ from station.documents.flow import (
 )
 from station.documents.receipt import ROLL_MARGINS
 from station.errors import InvalidInput
+from station.i18n import tr
 
 A4_MARGINS = (16 * MM, 16 * MM, 18 * MM, 16 * MM)
 METHOD_ORDER = ("cash", "wechat", "alipay", "card")
@@ -52,7 +53,13 @@ def _money_rows(data: ZReportData) -> list[list[str]]:
 
 def z_report_flow(data: ZReportData, paper: str = "A4") -> Flow:
     if paper not in PAPERS:
-        raise InvalidInput(f"Unknown paper {paper!r}; use A4 or 80mm.", paper=paper)
+        raise InvalidInput(
+            tr(
+                "Unknown paper {paper!r}; use A4 or 80mm.",
+                paper=paper,
+            ),
+            paper=paper,
+        )
     roll = paper == "80mm"
     body = 8.5 if roll else 10.0
     if roll:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from station.domain.text import normalize_scan
 from station.errors import InvalidInput, StationError
+from station.i18n import tr
 
 CARRIERS_FILE = Path(__file__).resolve().parents[2] / "resources" / "carriers.json"
 MIN_TRACKING, MAX_TRACKING = 6, 40
@@ -43,12 +44,22 @@ def _load(path: Path) -> tuple[CarrierSpec, ...]:
     except (OSError, ValueError, KeyError, TypeError, re.error) as exc:
         # A broken resource file is an installation problem, not a clerk's mistake.
         raise StationError(
-            f"The carrier list {path} is missing or damaged ({exc}). Reinstall the program.",
+            tr(
+                "The carrier list {path} is missing or damaged ({exc}). Reinstall the program.",
+                path=path,
+                exc=exc,
+            ),
             code="config",
         ) from exc
     codes = [spec.code for spec in specs]
     if len(set(codes)) != len(codes):
-        raise StationError(f"The carrier list {path} repeats a carrier code.", code="config")
+        raise StationError(
+            tr(
+                "The carrier list {path} repeats a carrier code.",
+                path=path,
+            ),
+            code="config",
+        )
     return specs
 
 
@@ -77,32 +88,50 @@ def find_carrier(code: str, specs: Sequence[CarrierSpec] | None = None) -> Carri
         if spec.code == wanted:
             return spec
     known = ", ".join(spec.code for spec in specs)
-    raise InvalidInput(f"Unknown carrier '{code}'. Use one of: {known}.", carrier=code)
+    raise InvalidInput(
+        tr(
+            "Unknown carrier '{code}'. Use one of: {known}.",
+            code=code,
+            known=known,
+        ),
+        carrier=code,
+    )
 
 
 def normalize_tracking(text: str) -> str:
     """A scanned or typed tracking number as upper-case letters and digits."""
     tracking = normalize_scan(text or "").replace("-", "")
     if not tracking:
-        raise InvalidInput("Tracking number is empty: scan the barcode again.")
+        raise InvalidInput(tr("Tracking number is empty: scan the barcode again."))
     for ch in tracking:
         if not ("A" <= ch <= "Z" or "0" <= ch <= "9"):
             shown = ch if ch.isprintable() else f"\\x{ord(ch):02x}"
             raise InvalidInput(
-                f"Tracking number contains '{shown}': scan the barcode again "
-                "(or type only the letters and digits).",
+                tr(
+                    "Tracking number contains '{shown}': scan the barcode again (or type "
+                    "only the letters and digits).",
+                    shown=shown,
+                ),
                 value=text,
             )
     if len(tracking) < MIN_TRACKING:
         raise InvalidInput(
-            f"Tracking number is too short ({len(tracking)} characters, at least "
-            f"{MIN_TRACKING}): scan the barcode again.",
+            tr(
+                "Tracking number is too short ({length} characters, at least "
+                "{min_tracking}): scan the barcode again.",
+                length=len(tracking),
+                min_tracking=MIN_TRACKING,
+            ),
             value=text,
         )
     if len(tracking) > MAX_TRACKING:
         raise InvalidInput(
-            f"Tracking number is too long ({len(tracking)} characters, at most "
-            f"{MAX_TRACKING}): that may be a different barcode on the label.",
+            tr(
+                "Tracking number is too long ({length} characters, at most "
+                "{max_tracking}): that may be a different barcode on the label.",
+                length=len(tracking),
+                max_tracking=MAX_TRACKING,
+            ),
             value=text,
         )
     return tracking
@@ -111,7 +140,12 @@ def normalize_tracking(text: str) -> str:
 def s10_check_digit(serial8: str) -> int:
     """UPU S10 check digit over the 8-digit serial number."""
     if len(serial8) != 8 or not serial8.isdigit():
-        raise InvalidInput(f"An S10 serial has 8 digits, got '{serial8}'.")
+        raise InvalidInput(
+            tr(
+                "An S10 serial has 8 digits, got '{serial8}'.",
+                serial8=serial8,
+            )
+        )
     total = sum(int(d) * w for d, w in zip(serial8, _S10_WEIGHTS, strict=True))
     check = 11 - total % 11
     return {10: 0, 11: 5}.get(check, check)

@@ -8,6 +8,7 @@ import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
 from station.errors import InvalidInput
+from station.i18n import tr
 
 MAX_LAYER = 99
 MAX_SEQ = 99_999
@@ -23,11 +24,28 @@ def format_pickup_code(shelf: str, layer: int, seq: int) -> str:
     """("A", 3, 127) → "A-3-0127"; sequences from 10000 print 5 digits."""
     name = (shelf or "").strip().upper()
     if not _SHELF.fullmatch(name):
-        raise InvalidInput(f"Shelf name '{shelf}' must be 1 to 3 letters A–Z, e.g. A or BC.")
+        raise InvalidInput(
+            tr(
+                "Shelf name '{shelf}' must be 1 to 3 letters A–Z, e.g. A or BC.",
+                shelf=shelf,
+            )
+        )
     if not 0 <= layer <= MAX_LAYER:
-        raise InvalidInput(f"Layer {layer} is out of range (0 to {MAX_LAYER}).")
+        raise InvalidInput(
+            tr(
+                "Layer {layer} is out of range (0 to {max_layer}).",
+                layer=layer,
+                max_layer=MAX_LAYER,
+            )
+        )
     if not 0 <= seq <= MAX_SEQ:
-        raise InvalidInput(f"Sequence {seq} is out of range (0 to {MAX_SEQ}).")
+        raise InvalidInput(
+            tr(
+                "Sequence {seq} is out of range (0 to {max_seq}).",
+                seq=seq,
+                max_seq=MAX_SEQ,
+            )
+        )
     return f"{name}-{layer}-{seq:04d}"
 
 

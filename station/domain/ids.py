@@ -13,10 +13,10 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
 from station.errors import InvalidInput
+from station.i18n import tr
 
 ID_TYPES = ("resident_id", "passport", "hk_macau_permit", "taiwan_permit", "other")
 
-_RETRY = "Check the document and type the number again."
 # First two digits of a resident ID: provinces, plus 81/82/83 used by the residence permits
 # of Hong Kong, Macau and Taiwan residents.
 _PROVINCES = frozenset(
@@ -46,33 +46,47 @@ def validate_id(id_type: str, number: str) -> str:
     """The normalised number, or InvalidInput saying what is wrong with it."""
     text = normalize_id(id_type, number)
     if not text:
-        raise InvalidInput("ID number is empty. Type the number printed on the document.")
+        raise InvalidInput(tr("ID number is empty. Type the number printed on the document."))
     if id_type == "resident_id":
         return _validate_resident(text)
     if id_type == "passport":
         if not _PASSPORT.fullmatch(text) or not any(ch.isdigit() for ch in text):
             raise InvalidInput(
-                f"Passport number '{text}' should be 5 to 17 letters and digits "
-                f"(e.g. E12345678). {_RETRY}"
+                tr(
+                    "Passport number '{text}' should be 5 to 17 letters and digits (e.g. "
+                    "E12345678). Check the document and type the number again.",
+                    text=text,
+                )
             )
         return text
     if id_type == "hk_macau_permit":
         if _HK_MACAU.fullmatch(text) or _is_residence_permit(text, "81", "82"):
             return text
         raise InvalidInput(
-            f"Hong Kong/Macau permit number '{text}' should be H or M followed by 8 or 10 "
-            f"digits (e.g. H12345678), or C followed by 8 characters. {_RETRY}"
+            tr(
+                "Hong Kong/Macau permit number '{text}' should be H or M followed by 8 "
+                "or 10 digits (e.g. H12345678), or C followed by 8 characters. Check the "
+                "document and type the number again.",
+                text=text,
+            )
         )
     if id_type == "taiwan_permit":
         if _TAIWAN.fullmatch(text) or _is_residence_permit(text, "83"):
             return text
         raise InvalidInput(
-            f"Taiwan permit number '{text}' should be 8 digits (older permits: 10 "
-            f"characters). {_RETRY}"
+            tr(
+                "Taiwan permit number '{text}' should be 8 digits (older permits: 10 "
+                "characters). Check the document and type the number again.",
+                text=text,
+            )
         )
     if not 4 <= len(text) <= 32 or not text.isprintable():
         raise InvalidInput(
-            f"Document number should be 4 to 32 printable characters; got {len(text)}. {_RETRY}"
+            tr(
+                "Document number should be 4 to 32 printable characters; got {length}. "
+                "Check the document and type the number again.",
+                length=len(text),
+            )
         )
     return text
 
@@ -80,24 +94,39 @@ def validate_id(id_type: str, number: str) -> str:
 def _validate_resident(text: str) -> str:
     if len(text) == 15 and text.isdigit():
         raise InvalidInput(
-            "This is an old 15-digit ID number. Ask for the current 18-character ID card."
+            tr("This is an old 15-digit ID number. Ask for the current 18-character ID card.")
         )
     if len(text) != 18:
         raise InvalidInput(
-            f"ID number has {len(text)} characters; a resident ID has 18. {_RETRY}",
+            tr(
+                "ID number has {length} characters; a resident ID has 18. Check the "
+                "document and type the number again.",
+                length=len(text),
+            ),
             length=len(text),
         )
     if not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
         raise InvalidInput(
-            "A resident ID has 17 digits and then a digit or X. "
-            f"'{_first_bad(text)}' does not belong. {_RETRY}"
+            tr(
+                "A resident ID has 17 digits and then a digit or X. '{bad}' does not "
+                "belong. Check the document and type the number again.",
+                bad=_first_bad(text),
+            )
         )
     if text[:2] not in _PROVINCES:
-        raise InvalidInput(f"ID number starts with {text[:2]}, which is no region code. {_RETRY}")
+        raise InvalidInput(
+            tr(
+                "ID number starts with {region}, which is no region code. Check the "
+                "document and type the number again.",
+                region=text[:2],
+            )
+        )
     if ric.calc_check_digit(text) != text[17]:
         raise InvalidInput(
-            "ID number is not valid: the last character does not match: check each digit "
-            "and type the number again.",
+            tr(
+                "ID number is not valid: the last character does not match: check each digit "
+                "and type the number again."
+            ),
             reason="checksum",
         )
     try:
@@ -106,8 +135,13 @@ def _validate_resident(text: str) -> str:
         born = None
     if born is None or born.year < 1900 or born > dt.date.today():
         raise InvalidInput(
-            f"ID number has an impossible birth date ({text[6:10]}-{text[10:12]}-{text[12:14]}, "
-            f"digits 7 to 14). {_RETRY}",
+            tr(
+                "ID number has an impossible birth date ({year}-{month}-{day}, digits 7 "
+                "to 14). Check the document and type the number again.",
+                year=text[6:10],
+                month=text[10:12],
+                day=text[12:14],
+            ),
             reason="birth_date",
         )
     return text
@@ -134,7 +168,11 @@ def _first_bad(text: str) -> str:
 def _check_type(id_type: str) -> None:
     if id_type not in ID_TYPES:
         raise InvalidInput(
-            f"Unknown ID type '{id_type}'. Use one of: {', '.join(ID_TYPES)}.",
+            tr(
+                "Unknown ID type '{id_type}'. Use one of: {id_types}.",
+                id_type=id_type,
+                id_types=", ".join(ID_TYPES),
+            ),
             id_type=id_type,
         )
 

@@ -11,8 +11,8 @@ import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from station.errors import InvalidInput
+from station.i18n import tr
 
-_RETRY = "Check the number and scan/type it again."
 _EXT_MARK = re.compile(r"(?:转|轉|分机|ext\.?|x|#|,|;)\s*(\d{1,6})\s*$", re.IGNORECASE)
 _EXT_DASH = re.compile(r"^(.*?)\s*-\s*(\d{1,6})\s*$")
 _SEPARATORS = re.compile(r"[\s\-.()\[\]/]")
@@ -52,7 +52,7 @@ def parse_phone(text: str) -> Phone:
     """A Phone from typed, scanned or manifest text; InvalidInput with a clerk-facing reason."""
     raw = unicodedata.normalize("NFKC", text or "").strip()
     if not raw:
-        raise InvalidInput("Phone number is empty. Type the recipient's phone number.")
+        raise InvalidInput(tr("Phone number is empty. Type the recipient's phone number."))
     main, ext = _split_extension(raw)
     number = _strip_country_code(_SEPARATORS.sub("", main), raw)
     if "*" in number:
@@ -60,7 +60,13 @@ def parse_phone(text: str) -> Phone:
     if not number.isdigit():
         bad = next((ch for ch in number if not ch.isdigit()), number[:1])
         raise InvalidInput(
-            f"'{raw}' is not a phone number (it contains '{bad}'). {_RETRY}", value=raw
+            tr(
+                "'{raw}' is not a phone number (it contains '{bad}'). Check the number "
+                "and scan/type it again.",
+                raw=raw,
+                bad=bad,
+            ),
+            value=raw,
         )
     full = _validate_full(number, raw)
     return Phone(full=full, last4=full[-4:], ext=ext)
@@ -96,7 +102,10 @@ def _strip_country_code(number: str, raw: str) -> str:
         rest = number[4:]
     elif number.startswith("+"):
         raise InvalidInput(
-            f"'{raw}' is not a Chinese number; only +86 numbers can receive pickup messages.",
+            tr(
+                "'{raw}' is not a Chinese number; only +86 numbers can receive pickup messages.",
+                raw=raw,
+            ),
             value=raw,
         )
     elif len(number) == 13 and number.startswith("861"):
@@ -115,21 +124,32 @@ def _parse_masked(number: str, ext: str | None, raw: str) -> Phone:
     match = _MASKED.fullmatch(number)
     if not match:
         raise InvalidInput(
-            f"Masked number '{raw}' must end with the last 4 digits, like 138****5678 or "
-            f"****5678. {_RETRY}",
+            tr(
+                "Masked number '{raw}' must end with the last 4 digits, like 138****5678 "
+                "or ****5678. Check the number and scan/type it again.",
+                raw=raw,
+            ),
             value=raw,
         )
     prefix = match.group(1)
     total = len(number)
     if prefix.startswith("1") and total != 11 or prefix.startswith("0") and not 10 <= total <= 12:
         raise InvalidInput(
-            f"Masked number '{raw}' has {total} characters; a masked mobile such as "
-            f"138****5678 has 11. {_RETRY}",
+            tr(
+                "Masked number '{raw}' has {total} characters; a masked mobile such as "
+                "138****5678 has 11. Check the number and scan/type it again.",
+                raw=raw,
+                total=total,
+            ),
             value=raw,
         )
     if prefix and prefix[0] not in "01":
         raise InvalidInput(
-            f"Masked number '{raw}' does not start like a Chinese phone number. {_RETRY}",
+            tr(
+                "Masked number '{raw}' does not start like a Chinese phone number. Check "
+                "the number and scan/type it again.",
+                raw=raw,
+            ),
             value=raw,
         )
     return Phone(full=None, last4=match.group(3), ext=ext)
@@ -140,45 +160,70 @@ def _validate_full(number: str, raw: str) -> str:
     if number.startswith("1"):
         if count != 11:
             raise InvalidInput(
-                f"Phone number has {count} digits; a mobile number has 11. {_RETRY}",
+                tr(
+                    "Phone number has {count} digits; a mobile number has 11. Check the "
+                    "number and scan/type it again.",
+                    count=count,
+                ),
                 value=raw,
                 digits=count,
             )
         if not _valid_as(number, _MOBILE_TYPES):
             raise InvalidInput(
-                f"{number} is not a valid Chinese mobile number (no mobile network uses "
-                f"{number[:3]}). {_RETRY}",
+                tr(
+                    "{number} is not a valid Chinese mobile number (no mobile network uses "
+                    "{prefix}). Check the number and scan/type it again.",
+                    number=number,
+                    prefix=number[:3],
+                ),
                 value=raw,
             )
         return number
     if number.startswith("0"):
         if not 10 <= count <= 12:
             raise InvalidInput(
-                f"Phone number has {count} digits; a landline with area code has 10 to 12 "
-                f"(e.g. 010-12345678). {_RETRY}",
+                tr(
+                    "Phone number has {count} digits; a landline with area code has 10 to 12 "
+                    "(e.g. 010-12345678). Check the number and scan/type it again.",
+                    count=count,
+                ),
                 value=raw,
                 digits=count,
             )
         if not _valid_as(number, _LANDLINE_TYPES):
             raise InvalidInput(
-                f"{number} is not a valid Chinese landline number (area code and number "
-                f"do not fit together). {_RETRY}",
+                tr(
+                    "{number} is not a valid Chinese landline number (area code and number "
+                    "do not fit together). Check the number and scan/type it again.",
+                    number=number,
+                ),
                 value=raw,
             )
         return number
     if count == 4:
         raise InvalidInput(
-            f"Only 4 digits ({number}). Type the full number, or ****{number} when the label "
-            "shows only the last 4 digits.",
+            tr(
+                "Only 4 digits ({number}). Type the full number, or ****{number} when "
+                "the label shows only the last 4 digits.",
+                number=number,
+            ),
             value=raw,
             digits=count,
         )
     if count in (7, 8):
         raise InvalidInput(
-            f"Landline number {number} needs its area code, e.g. 010-{number}.", value=raw
+            tr(
+                "Landline number {number} needs its area code, e.g. 010-{number}.",
+                number=number,
+            ),
+            value=raw,
         )
     raise InvalidInput(
-        f"Phone number has {count} digits; a mobile number has 11 and starts with 1. {_RETRY}",
+        tr(
+            "Phone number has {count} digits; a mobile number has 11 and starts with "
+            "1. Check the number and scan/type it again.",
+            count=count,
+        ),
         value=raw,
         digits=count,
     )

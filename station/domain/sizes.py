@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from station.errors import InvalidInput
+from station.i18n import tr
 
 SIZES = ("S", "M", "L", "XL")
 
@@ -22,11 +23,21 @@ def parse_size(text: str | None, default: str = "M") -> str:
     cleaned = "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
     if not cleaned:
         if default not in SIZES:
-            raise InvalidInput(f"Default size {default!r} is not one of {', '.join(SIZES)}.")
+            raise InvalidInput(
+                tr(
+                    "Default size {default!r} is not one of {sizes}.",
+                    default=default,
+                    sizes=", ".join(SIZES),
+                )
+            )
         return default
     size = _ALIASES.get(cleaned)
     if size is None:
         raise InvalidInput(
-            f"Size '{text}' is unknown. Use S, M, L or XL (小/中/大/特大).", value=text
+            tr(
+                "Size '{text}' is unknown. Use S, M, L or XL (小/中/大/特大).",
+                text=text,
+            ),
+            value=text,
         )
     return size

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from station.errors import InvalidInput
+from station.i18n import tr
 
 # Invisible format characters that arrive with pasted text; bidi overrides can also make a
 # name display differently from what is stored.
@@ -19,7 +20,10 @@ def _is_control(ch: str) -> bool:
 
 
 def clean_text(value: str | None, *, field: str, max_len: int, required: bool = False) -> str:
-    """Trimmed text with single spaces and no control characters; "" when empty and allowed."""
+    """Trimmed text with single spaces and no control characters; "" when empty and allowed.
+
+    `field` is the English name of the field, marked with N_ by the caller: the message
+    shows it in the clerk's language, the error's details keep the English name."""
     text = unicodedata.normalize("NFC", value or "")
     # Tabs and newlines separate words, other control characters are junk.
     text = "".join(
@@ -27,10 +31,21 @@ def clean_text(value: str | None, *, field: str, max_len: int, required: bool = 
     )
     text = " ".join(text.split())
     if not text and required:
-        raise InvalidInput(f"{field} is required.", field=field)
+        raise InvalidInput(
+            tr(
+                "{field} is required.",
+                field=tr(field),
+            ),
+            field=field,
+        )
     if len(text) > max_len:
         raise InvalidInput(
-            f"{field} is too long: {len(text)} characters, the limit is {max_len}. Shorten it.",
+            tr(
+                "{field} is too long: {length} characters, the limit is {max_len}. Shorten it.",
+                field=tr(field),
+                length=len(text),
+                max_len=max_len,
+            ),
             field=field,
             max_len=max_len,
         )

@@ -18,6 +18,7 @@ from station import clock
 from station import db as station_db
 from station.audit import Actor, unit_of_work
 from station.errors import DatabaseProblem, InvalidInput
+from station.i18n import N_, tr
 from station.migrations import LATEST_VERSION
 from station.models import Parcel, database_proxy
 
@@ -36,8 +37,10 @@ def _current_sqlite_path() -> Path:
     path = station_db.sqlite_path(url)
     if path is None:
         raise DatabaseProblem(
-            "This station runs on PostgreSQL: back it up on the server with pg_dump "
-            "(and restore with pg_restore).",
+            tr(
+                "This station runs on PostgreSQL: back it up on the server with pg_dump "
+                "(and restore with pg_restore)."
+            ),
             code="not_sqlite",
         )
     return path
@@ -47,7 +50,7 @@ def backup(actor: Actor, out: Path | str) -> BackupResult:
     out = Path(out)
     source_path = _current_sqlite_path()
     if out.resolve() == source_path.resolve():
-        raise InvalidInput("The backup file must not be the live database itself.")
+        raise InvalidInput(tr("The backup file must not be the live database itself."))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     tmp.unlink(missing_ok=True)
@@ -76,37 +79,61 @@ def _check_file(path: Path) -> int:
             result = con.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
                 raise DatabaseProblem(
-                    f"The file {path} is damaged ({result}); it was not used.", code="db_damaged"
+                    tr(
+                        "The file {path} is damaged ({result}); it was not used.",
+                        path=path,
+                        result=result,
+                    ),
+                    code="db_damaged",
                 )
             version = con.execute("SELECT value FROM setting WHERE key='schema_version'").fetchone()
             if version is None:
                 raise DatabaseProblem(
-                    f"{path} is not a Parcel Station database.", code="not_station"
+                    tr(
+                        "{path} is not a Parcel Station database.",
+                        path=path,
+                    ),
+                    code="not_station",
                 )
             if int(version[0].strip('"')) > LATEST_VERSION:
                 raise DatabaseProblem(
-                    f"{path} comes from a newer Parcel Station; update first.", code="newer_schema"
+                    tr(
+                        "{path} comes from a newer Parcel Station; update first.",
+                        path=path,
+                    ),
+                    code="newer_schema",
                 )
             return int(con.execute("SELECT count(*) FROM parcel").fetchone()[0])
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
         raise DatabaseProblem(
-            f"{path} is not a usable station backup ({exc}). Nothing was replaced.",
+            tr(
+                "{path} is not a usable station backup ({exc}). Nothing was replaced.",
+                path=path,
+                exc=exc,
+            ),
             code="db_damaged",
         ) from exc
 
 
 def restore(actor: Actor, source: Path | str, url: str | None = None) -> BackupResult:
     """Replace the station database with a checked backup; the old file is kept aside."""
-    actor.require_owner("restore a backup")
+    actor.require_owner(N_("restore a backup"))
     source = Path(source)
     if not source.is_file():
-        raise InvalidInput(f"No backup file at {source}.")
+        raise InvalidInput(
+            tr(
+                "No backup file at {source}.",
+                source=source,
+            )
+        )
     parcels = _check_file(source)
     target = station_db.sqlite_path(url) if url else _current_sqlite_path()
     if target is None:
-        raise DatabaseProblem("Restore into PostgreSQL is done with pg_restore.", code="not_sqlite")
+        raise DatabaseProblem(
+            tr("Restore into PostgreSQL is done with pg_restore."), code="not_sqlite"
+        )
     station_db.close_database()
     if target.exists():
         stamp = clock.now().strftime("%Y%m%d-%H%M%S")

@@ -12,6 +12,7 @@ from station.audit import Actor, unit_of_work
 from station.domain.carriers import is_valid_s10, load_carriers
 from station.domain.text import clean_text
 from station.errors import Duplicate, InvalidInput, NotFound
+from station.i18n import N_, tr
 from station.models import Carrier
 
 
@@ -90,7 +91,12 @@ def get(code: str) -> Carrier:
     if carrier is None:
         known = ", ".join(c.code for c in Carrier.select(Carrier.code).order_by(Carrier.code))
         raise NotFound(
-            f"Unknown carrier '{code}'. Known carriers: {known}.", code="unknown_carrier"
+            tr(
+                "Unknown carrier '{code}'. Known carriers: {known}.",
+                code=code,
+                known=known,
+            ),
+            code="unknown_carrier",
         )
     return carrier
 
@@ -114,24 +120,34 @@ def list_carriers() -> list[CarrierView]:
 def add_carrier(
     actor: Actor, code: str, name_en: str, name_zh: str = "", pattern: str = ""
 ) -> CarrierView:
-    actor.require_owner("add carriers")
+    actor.require_owner(N_("add carriers"))
     code = (code or "").strip().upper()
     if not re.fullmatch(r"[A-Z0-9_]{2,16}", code):
-        raise InvalidInput("A carrier code is 2-16 letters or digits, e.g. 'BEST'.")
+        raise InvalidInput(tr("A carrier code is 2-16 letters or digits, e.g. 'BEST'."))
     patterns = []
     if pattern:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise InvalidInput(f"The tracking pattern is not a valid expression: {exc}") from exc
+            raise InvalidInput(
+                tr(
+                    "The tracking pattern is not a valid expression: {exc}",
+                    exc=exc,
+                )
+            ) from exc
         patterns.append(pattern)
     with unit_of_work(actor, "carrier.add", "carrier", code) as change:
         if Carrier.get_or_none(Carrier.code == code):
-            raise Duplicate(f"Carrier {code} already exists.")
+            raise Duplicate(
+                tr(
+                    "Carrier {code} already exists.",
+                    code=code,
+                )
+            )
         carrier = Carrier.create(
             code=code,
-            name_en=clean_text(name_en, field="Name", max_len=60, required=True),
-            name_zh=clean_text(name_zh, field="Chinese name", max_len=60),
+            name_en=clean_text(name_en, field=N_("Name"), max_len=60, required=True),
+            name_zh=clean_text(name_zh, field=N_("Chinese name"), max_len=60),
             patterns=json.dumps(patterns),
         )
         change.after = {"code": code, "patterns": patterns}
@@ -148,7 +164,7 @@ def update_terms(
     fee_per_parcel_fen: int | None = None,
     fee_per_return_fen: int | None = None,
 ) -> CarrierView:
-    actor.require_owner("change carrier terms")
+    actor.require_owner(N_("change carrier terms"))
     carrier = get(code)
     values = {
         k: v
@@ -161,7 +177,7 @@ def update_terms(
         if v is not None
     }
     if any(not isinstance(v, int) or v < 0 for v in values.values()):
-        raise InvalidInput("Days and fees must be whole numbers of 0 or more.")
+        raise InvalidInput(tr("Days and fees must be whole numbers of 0 or more."))
     with unit_of_work(actor, "carrier.terms", "carrier", carrier.code) as change:
         change.before = view(carrier).to_json()
         Carrier.update(**values).where(Carrier.code == carrier.code).execute()

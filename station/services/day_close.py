@@ -20,6 +20,7 @@ from station import clock
 from station.audit import Actor, unit_of_work
 from station.domain.text import clean_text
 from station.errors import Duplicate, InvalidInput, NotAllowed, NotFound
+from station.i18n import N_, tr
 from station.models import DayClose, LedgerEntry, Staff
 from station.services import ledger, reports, settings
 
@@ -69,7 +70,11 @@ def denominations_to_fen(counts: dict[str, int]) -> int:
         fen = _denomination_fen(key)
         if isinstance(pieces, bool) or not isinstance(pieces, int) or not 0 <= pieces <= MAX_PIECES:
             raise InvalidInput(
-                f"The count for ¥{key} must be a whole number of pieces from 0 to {MAX_PIECES}.",
+                tr(
+                    "The count for ¥{key} must be a whole number of pieces from 0 to {max_pieces}.",
+                    key=key,
+                    max_pieces=MAX_PIECES,
+                ),
                 denomination=str(key),
             )
         total += fen * pieces
@@ -86,8 +91,11 @@ def _denomination_fen(key: str | int | float) -> int:
         if fen == fen.to_integral_value() and int(fen) in DENOMINATIONS.values():
             return int(fen)
     raise InvalidInput(
-        f"'{key}' is not a denomination in the drawer. Use one of: "
-        f"{', '.join(DENOMINATIONS)} (yuan).",
+        tr(
+            "'{key}' is not a denomination in the drawer. Use one of: {denominations} (yuan).",
+            key=key,
+            denominations=", ".join(DENOMINATIONS),
+        ),
         denomination=str(key),
     )
 
@@ -101,18 +109,32 @@ def _clean_counted(counted_fen: dict[str, int]) -> dict[str, int]:
     unknown = [m for m in counted_fen if m not in ledger.METHODS]
     if unknown:
         raise InvalidInput(
-            f"Unknown payment method '{unknown[0]}'. Count one of: {', '.join(ledger.METHODS)}.",
+            tr(
+                "Unknown payment method '{method}'. Count one of: {methods}.",
+                method=unknown[0],
+                methods=", ".join(ledger.METHODS),
+            ),
             method=unknown[0],
         )
     clean: dict[str, int] = {}
     for method in ledger.METHODS:
         value = counted_fen.get(method, 0)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInput(f"The counted {method} amount must be whole fen.", method=method)
+            raise InvalidInput(
+                tr(
+                    "The counted {method} amount must be whole fen.",
+                    method=method,
+                ),
+                method=method,
+            )
         # Negative when refunds paid out that day exceed what came in.
         if not -MAX_COUNTED_FEN <= value <= MAX_COUNTED_FEN:
             raise InvalidInput(
-                f"The counted {method} amount must be within ±1,000,000 yuan.", method=method
+                tr(
+                    "The counted {method} amount must be within ±1,000,000 yuan.",
+                    method=method,
+                ),
+                method=method,
             )
         clean[method] = value
     return clean
@@ -129,22 +151,28 @@ def close_day(
 
     Owner only; a day is closed once; today or earlier only. A reason is required when any
     method is off by more than the `variance_reason_fen` setting."""
-    actor.require_owner("close a day")
+    actor.require_owner(N_("close a day"))
     if not isinstance(day, date):
-        raise InvalidInput("Give the day to close as a date (YYYY-MM-DD).")
+        raise InvalidInput(tr("Give the day to close as a date (YYYY-MM-DD)."))
     counted = _clean_counted(counted_fen)
-    reason = clean_text(reason, field="Reason", max_len=200)
+    reason = clean_text(reason, field=N_("Reason"), max_len=200)
     today = clock.local_day()
     if day > today:
         raise NotAllowed(
-            f"{day.isoformat()} has not ended yet: a day can be closed on that day or later.",
+            tr(
+                "{day} has not ended yet: a day can be closed on that day or later.",
+                day=day.isoformat(),
+            ),
             code="future_day",
         )
     with unit_of_work(actor, "day.close", "day", day.isoformat()) as change:
         if DayClose.get_or_none(DayClose.day == day) is not None:
             raise Duplicate(
-                f"{day.isoformat()} is already closed. A closed day cannot be counted again; "
-                "book a correction on the current day instead.",
+                tr(
+                    "{day} is already closed. A closed day cannot be counted again; book a "
+                    "correction on the current day instead.",
+                    day=day.isoformat(),
+                ),
                 code="already_closed",
             )
         # Read inside the transaction: no entry can land on this day while it is being closed.
@@ -154,8 +182,12 @@ def close_day(
         off = [m for m in ledger.METHODS if abs(variance[m]) > limit]
         if off and not reason:
             raise InvalidInput(
-                f"The count differs from the ledger by more than {ledger.format_due(limit)} "
-                f"({', '.join(off)}): count again, or give a reason for the difference.",
+                tr(
+                    "The count differs from the ledger by more than {limit} ({off}): count "
+                    "again, or give a reason for the difference.",
+                    limit=ledger.format_due(limit),
+                    off=", ".join(off),
+                ),
                 code="reason_required",
                 variance_fen=variance,
             )
@@ -246,7 +278,12 @@ def _z_report(result: DayCloseResult) -> str:
 def get_close(day: date) -> DayCloseResult:
     row = DayClose.get_or_none(DayClose.day == day)
     if row is None:
-        raise NotFound(f"{day.isoformat()} has not been closed.")
+        raise NotFound(
+            tr(
+                "{day} has not been closed.",
+                day=day.isoformat(),
+            )
+        )
     return _result(row)
 
 
@@ -261,6 +298,6 @@ def last_closed() -> date | None:
 
 def list_closes(actor: Actor, limit: int = 60) -> list[DayCloseResult]:
     """The latest closed days, newest first."""
-    actor.require_owner("see day closes")
+    actor.require_owner(N_("see day closes"))
     rows = DayClose.select().order_by(DayClose.day.desc()).limit(limit)
     return [_result(row, with_counts=False) for row in rows]

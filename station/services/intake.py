@@ -13,6 +13,7 @@ from station.domain.phone import parse_phone
 from station.domain.sizes import parse_size
 from station.domain.text import clean_text
 from station.errors import Duplicate, InvalidInput, NotAllowed, NotFound
+from station.i18n import N_, tr
 from station.models import (
     ACTIVE_STATUSES,
     MISSING,
@@ -22,7 +23,7 @@ from station.models import (
     ParcelEvent,
     active_clause,
 )
-from station.services import carriers, settings, shelves
+from station.services import carriers, outbox, settings, shelves
 from station.services.views import ParcelView, parcel_view, snapshot
 
 CONSENT_BASES = ("manifest", "phone_call", "standing", "carrier")
@@ -135,11 +136,14 @@ def _active_brief(tracking: str) -> tuple[str, str | None, str | None] | None:
 def _check_numbers(request: IntakeRequest) -> None:
     if request.weight_g is not None and not 1 <= request.weight_g <= MAX_WEIGHT_G:
         raise InvalidInput(
-            f"Weight {request.weight_g} g is not believable: it must be 1 g to 100 kg. "
-            "Check the scale or type the weight again."
+            tr(
+                "Weight {weight_g} g is not believable: it must be 1 g to 100 kg. Check "
+                "the scale or type the weight again.",
+                weight_g=request.weight_g,
+            )
         )
     if request.cod_fen is not None and not 0 <= request.cod_fen <= MAX_COD_FEN:
-        raise InvalidInput("A cash-on-delivery amount must be between 0 and 100,000 yuan.")
+        raise InvalidInput(tr("A cash-on-delivery amount must be between 0 and 100,000 yuan."))
 
 
 def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
@@ -157,13 +161,15 @@ def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
         phone = Phone(full=None, last4=entry.phone_last4, ext=entry.phone_ext)
     else:
         raise InvalidInput(
-            "This number is not in a loaded manifest: type the recipient's phone number "
-            "(or the last 4 digits and extension shown on a privacy label).",
+            tr(
+                "This number is not in a loaded manifest: type the recipient's phone number "
+                "(or the last 4 digits and extension shown on a privacy label)."
+            ),
             code="phone_required",
         )
     name = clean_text(
         request.name if request.name is not None else (entry.name if entry else ""),
-        field="Name",
+        field=N_("Name"),
         max_len=40,
     )
     if request.carrier:
@@ -174,7 +180,7 @@ def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
         guesses = carriers.guess(tracking)
         carrier_code = carriers.known_code(guesses[0] if guesses else "OTHER")
     cod_fen = request.cod_fen if request.cod_fen is not None else (entry.cod_fen if entry else 0)
-    damaged_note = clean_text(request.damaged_note, field="Damage note", max_len=200)
+    damaged_note = clean_text(request.damaged_note, field=N_("Damage note"), max_len=200)
 
     door_delivery, standing_consent = _recipient_flags(phone.full)
     consent = request.consent_basis
@@ -184,11 +190,18 @@ def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
         else:
             consent = "standing" if standing_consent else "carrier"
     if consent not in CONSENT_BASES:
-        raise InvalidInput(f"Consent basis must be one of: {', '.join(CONSENT_BASES)}.")
+        raise InvalidInput(
+            tr(
+                "Consent basis must be one of: {consent_bases}.",
+                consent_bases=", ".join(CONSENT_BASES),
+            )
+        )
     if door_delivery and consent != "phone_call":
         raise NotAllowed(
-            "This recipient asked for door delivery. Call them for consent (then record "
-            "'phone call' as consent) or give the parcel back to the courier.",
+            tr(
+                "This recipient asked for door delivery. Call them for consent (then record "
+                "'phone call' as consent) or give the parcel back to the courier."
+            ),
             code="door_delivery",
         )
     policy = settings.get("id_check_policy")
@@ -200,8 +213,14 @@ def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
         if existing is not None:
             status, code, where = existing[0], existing[1], existing[2] or "no slot"
             raise Duplicate(
-                f"{tracking} is already here ({status}) at {where}, pickup code {code}. "
-                "Nothing was changed.",
+                tr(
+                    "{tracking} is already here ({status}) at {where}, pickup code {code}. "
+                    "Nothing was changed.",
+                    tracking=tracking,
+                    status=tr(status),
+                    where=existing[2] or tr("no slot"),
+                    code=code,
+                ),
                 pickup_code=code,
                 slot=where,
                 status=status,
@@ -236,6 +255,7 @@ def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
             f"INSERT INTO parcel ({columns}) VALUES ({marks}) RETURNING id", tuple(fields.values())
         ).fetchone()[0]
         run_sql("UPDATE code_reservation SET parcel_id = ? WHERE seq = ?", (parcel_id, seq))
+        outbox.enqueue_for_intake(parcel_id)
         parcel = Parcel(id=parcel_id, **fields)
         change.entity_id = str(parcel_id)
         change.after = snapshot(parcel) | {"carrier": carrier_code, "damaged": bool(damaged_note)}
@@ -249,22 +269,27 @@ def undo_intake(actor: Actor, tracking: str) -> ParcelView:
     with unit_of_work(actor, "parcel.intake_undo", "parcel", tracking) as change:
         parcel = _active(tracking)
         if parcel is None:
-            raise NotFound(f"{tracking} is not on the shelf.")
+            raise NotFound(
+                tr(
+                    "{tracking} is not on the shelf.",
+                    tracking=tracking,
+                )
+            )
         limit = timedelta(minutes=int(settings.get("undo_minutes")))
         if not actor.is_owner:
             if parcel.received_by_id != actor.staff_id:
                 raise NotAllowed(
-                    "Only the clerk who took the parcel in (or the owner) can undo it."
+                    tr("Only the clerk who took the parcel in (or the owner) can undo it.")
                 )
             if clock.now() - parcel.received_at > limit:
-                raise NotAllowed("Too late to undo this intake; ask the owner.")
+                raise NotAllowed(tr("Too late to undo this intake; ask the owner."))
         if (
             parcel.status == MISSING
             or ParcelEvent.select()
             .where(ParcelEvent.parcel == parcel, ParcelEvent.action != "parcel.intake")
             .exists()
         ):
-            raise NotAllowed("This parcel has been handled since intake; it cannot be undone.")
+            raise NotAllowed(tr("This parcel has been handled since intake; it cannot be undone."))
         change.entity_id = str(parcel.id)
         change.before = snapshot(parcel)
         view = parcel_view(parcel, actor)
@@ -273,5 +298,6 @@ def undo_intake(actor: Actor, tracking: str) -> ParcelView:
         shelves.release_code(parcel.code_seq)
         CodeReservation.update(parcel=None).where(CodeReservation.seq == parcel.code_seq).execute()
         ParcelEvent.delete().where(ParcelEvent.parcel == parcel).execute()
+        outbox.cancel_for_parcel(parcel.id, "intake undone")
         parcel.delete_instance()
     return view

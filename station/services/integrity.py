@@ -8,6 +8,7 @@ from peewee import fn
 
 from station.audit import verify_chain
 from station.db import is_postgres
+from station.i18n import tr
 from station.models import LedgerEntry, Parcel, Slot, active_clause, database_proxy
 from station.services.shelves import USED
 
@@ -19,7 +20,7 @@ def verify() -> dict[str, Any]:
     if not is_postgres(getattr(db, "station_url", "")):
         integrity = db.execute_sql("PRAGMA quick_check").fetchone()[0]
         if integrity != "ok":
-            problems.append(f"database file: {integrity}")
+            problems.append(tr("database file: {integrity}", integrity=integrity))
     chain = verify_chain()
     problems.extend(chain.problems)
     counts: dict[tuple[int, str], int] = {}
@@ -34,8 +35,14 @@ def verify() -> dict[str, Any]:
         for size, column in USED.items():
             if getattr(slot, column) != counts.get((slot.id, size), 0):
                 problems.append(
-                    f"slot {slot.label}: counter says {getattr(slot, column)} size-{size} "
-                    f"parcels, the shelf holds {counts.get((slot.id, size), 0)}"
+                    tr(
+                        "slot {label}: counter says {counter} size-{size} parcels, "
+                        "the shelf holds {held}",
+                        label=slot.label,
+                        counter=getattr(slot, column),
+                        size=size,
+                        held=counts.get((slot.id, size), 0),
+                    )
                 )
     return {
         "ok": not problems,

@@ -12,6 +12,7 @@ from station import clock
 from station.audit import Actor, unit_of_work
 from station.domain.text import clean_text
 from station.errors import Conflict, InvalidInput, NotFound
+from station.i18n import N_, tr
 from station.models import DayClose, LedgerEntry
 
 METHODS = ("cash", "wechat", "alipay", "card")
@@ -71,11 +72,21 @@ def book(
 ) -> LedgerEntry:
     """Add an entry inside the caller's unit of work."""
     if method not in METHODS:
-        raise InvalidInput(f"Payment method must be one of: {', '.join(METHODS)}.")
+        raise InvalidInput(
+            tr(
+                "Payment method must be one of: {methods}.",
+                methods=", ".join(METHODS),
+            )
+        )
     if kind not in KINDS:
-        raise InvalidInput(f"Unknown ledger entry kind '{kind}'.")
+        raise InvalidInput(
+            tr(
+                "Unknown ledger entry kind '{kind}'.",
+                kind=kind,
+            )
+        )
     if not isinstance(amount_fen, int):
-        raise InvalidInput("Amounts are whole fen.")
+        raise InvalidInput(tr("Amounts are whole fen."))
     return LedgerEntry.create(
         at=clock.now(),
         day=open_day(),
@@ -90,16 +101,26 @@ def book(
 
 
 def reverse(actor: Actor, entry_id: int, reason: str) -> EntryView:
-    actor.require_owner("reverse a payment")
-    reason = clean_text(reason, field="Reason", max_len=200, required=True)
+    actor.require_owner(N_("reverse a payment"))
+    reason = clean_text(reason, field=N_("Reason"), max_len=200, required=True)
     with unit_of_work(actor, "ledger.reverse", "ledger", entry_id) as change:
         entry = LedgerEntry.get_or_none(LedgerEntry.id == entry_id)
         if entry is None:
-            raise NotFound(f"No ledger entry {entry_id}.")
+            raise NotFound(
+                tr(
+                    "No ledger entry {entry_id}.",
+                    entry_id=entry_id,
+                )
+            )
         if entry.kind == "reversal":
-            raise Conflict("A reversal cannot itself be reversed; book a new entry instead.")
+            raise Conflict(tr("A reversal cannot itself be reversed; book a new entry instead."))
         if LedgerEntry.get_or_none(LedgerEntry.reverses == entry.id):
-            raise Conflict(f"Entry {entry_id} has already been reversed.")
+            raise Conflict(
+                tr(
+                    "Entry {entry_id} has already been reversed.",
+                    entry_id=entry_id,
+                )
+            )
         reversal = LedgerEntry.create(
             at=clock.now(),
             day=open_day(),

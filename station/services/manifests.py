@@ -15,6 +15,7 @@ from station.domain.money import parse_yuan
 from station.domain.phone import parse_phone
 from station.domain.text import clean_text
 from station.errors import InvalidInput, StationError
+from station.i18n import N_, tr
 from station.models import ManifestBatch, ManifestEntry
 from station.services import carriers
 
@@ -41,7 +42,7 @@ def _decode(raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InvalidInput("The manifest is neither UTF-8 nor GBK text. Save it as CSV (UTF-8).")
+    raise InvalidInput(tr("The manifest is neither UTF-8 nor GBK text. Save it as CSV (UTF-8)."))
 
 
 def import_manifest(actor: Actor, path: Path | str, carrier_code: str) -> ImportResult:
@@ -50,14 +51,24 @@ def import_manifest(actor: Actor, path: Path | str, carrier_code: str) -> Import
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"Cannot read the manifest file {path}: {exc.strerror}.") from exc
+        raise InvalidInput(
+            tr(
+                "Cannot read the manifest file {path}: {reason}.",
+                path=path,
+                reason=exc.strerror,
+            )
+        ) from exc
     reader = csv.DictReader(io.StringIO(_decode(raw)))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [h for h in REQUIRED if h not in header]
     if missing:
         raise InvalidInput(
-            f"The manifest header must include {', '.join(REQUIRED)} (optional: cod, consent); "
-            f"missing: {', '.join(missing)}."
+            tr(
+                "The manifest header must include {required} (optional: cod, consent); "
+                "missing: {missing}.",
+                required=", ".join(REQUIRED),
+                missing=", ".join(missing),
+            )
         )
     reader.fieldnames = header
     good: list[dict[str, Any]] = []
@@ -67,7 +78,12 @@ def import_manifest(actor: Actor, path: Path | str, carrier_code: str) -> Import
     for line_no, row in enumerate(reader, start=2):
         rows += 1
         if rows > MAX_ROWS:
-            raise InvalidInput(f"A manifest may have at most {MAX_ROWS} rows; split the file.")
+            raise InvalidInput(
+                tr(
+                    "A manifest may have at most {max_rows} rows; split the file.",
+                    max_rows=MAX_ROWS,
+                )
+            )
         try:
             good.append(_entry(row, carrier.code, seen))
         except StationError as exc:
@@ -106,7 +122,13 @@ def import_manifest(actor: Actor, path: Path | str, carrier_code: str) -> Import
 def _entry(row: dict[str, Any], carrier: str, seen: set[str]) -> dict[str, Any]:
     tracking = normalize_tracking(row.get("tracking") or "")
     if tracking in seen:
-        raise InvalidInput(f"{tracking} appears twice in this manifest.", code="duplicate")
+        raise InvalidInput(
+            tr(
+                "{tracking} appears twice in this manifest.",
+                tracking=tracking,
+            ),
+            code="duplicate",
+        )
     phone = parse_phone(row.get("phone") or "")
     cod_text = (row.get("cod") or "").strip()
     consent_text = (row.get("consent") or "").strip().lower()
@@ -114,7 +136,7 @@ def _entry(row: dict[str, Any], carrier: str, seen: set[str]) -> dict[str, Any]:
     return {
         "carrier": carrier,
         "tracking": tracking,
-        "name": clean_text(row.get("name"), field="Name", max_len=40),
+        "name": clean_text(row.get("name"), field=N_("Name"), max_len=40),
         "phone": phone.full,
         "phone_last4": phone.last4,
         "phone_ext": phone.ext,

@@ -13,6 +13,7 @@ from station.domain.codes import parse_pickup_code
 from station.domain.phone import is_last4, parse_phone
 from station.domain.text import normalize_scan
 from station.errors import InvalidInput, NotFound, StationError
+from station.i18n import tr
 from station.models import (
     MISSING,
     ON_SHELF,
@@ -42,7 +43,7 @@ def find(actor: Actor, text: str, include_all: bool = False) -> list[ParcelView]
     """Everything that matches, newest first; only parcels still here unless include_all."""
     text = (text or "").strip()
     if not text:
-        raise InvalidInput("Type or scan a pickup code, tracking number, phone number or name.")
+        raise InvalidInput(tr("Type or scan a pickup code, tracking number, phone number or name."))
     scope = Parcel.select()
     if not include_all:
         scope = scope.where(active_clause())
@@ -80,7 +81,12 @@ def get_by_tracking(tracking: str, include_all: bool = True) -> Parcel:
     active = query.where(active_clause()).first()
     parcel = active or (query.order_by(Parcel.id.desc()).first() if include_all else None)
     if parcel is None:
-        raise NotFound(f"No parcel {tracking} at this station.")
+        raise NotFound(
+            tr(
+                "No parcel {tracking} at this station.",
+                tracking=tracking,
+            )
+        )
     return parcel
 
 

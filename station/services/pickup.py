@@ -17,6 +17,7 @@ from station.domain.ids import id_hash, mask_id, validate_id
 from station.domain.phone import parse_phone
 from station.domain.text import clean_text
 from station.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from station.i18n import N_, tr
 from station.models import PICKED_UP, Parcel, Pickup, active_clause
 from station.services import ledger, settings, shelves
 from station.services.parcels import COLLECTABLE, get_by_tracking
@@ -63,7 +64,12 @@ def resolve(ref: str) -> Parcel:
     if code is not None:
         parcel = Parcel.get_or_none((Parcel.code_seq == code[2]) & (active_clause()))
         if parcel is None:
-            raise NotFound(f"No parcel on the shelf has pickup code {ref}. Check the code.")
+            raise NotFound(
+                tr(
+                    "No parcel on the shelf has pickup code {ref}. Check the code.",
+                    ref=ref,
+                )
+            )
         return parcel
     return get_by_tracking(ref, include_all=True)
 
@@ -79,7 +85,7 @@ def _check_same_person(parcels: list[Parcel]) -> None:
     keys = {(p.recipient_phone or f"*{p.phone_last4}:{p.recipient_name}") for p in parcels}
     if len(keys) > 1:
         raise Conflict(
-            "These parcels belong to different people. Hand them over separately.",
+            tr("These parcels belong to different people. Hand them over separately."),
             code="different_people",
         )
 
@@ -99,15 +105,17 @@ def _verify_identity(
     limit = int(settings.get("max_id_failures"))
     if not actor.is_owner and any(p.id_failures >= limit for p in parcels):
         raise NotAllowed(
-            "Too many failed ID checks for this parcel. Only the owner can hand it over now.",
+            tr("Too many failed ID checks for this parcel. Only the owner can hand it over now."),
             code="id_locked",
         )
     needed = id_check_needed(parcels, proxy)
     if not request.id_number:
         if needed:
             raise NotAllowed(
-                "An ID check is needed for this pickup (cash on delivery, proxy pickup or "
-                "station policy): enter the ID type and number.",
+                tr(
+                    "An ID check is needed for this pickup (cash on delivery, proxy pickup or "
+                    "station policy): enter the ID type and number."
+                ),
                 code="id_required",
             )
         return None, None, None, None
@@ -117,13 +125,24 @@ def _verify_identity(
         _record_id_failure(actor, parcels, f"invalid ID: {exc.message}")
         raise InvalidInput(exc.message, code="id_mismatch") from exc
     id_type = request.id_type or "resident_id"
-    name_on_id = clean_text(request.id_name, field="Name on ID", max_len=40)
+    name_on_id = clean_text(request.id_name, field=N_("Name on ID"), max_len=40)
     expected = request.proxy_name if proxy else parcels[0].recipient_name
     if name_on_id and expected and _norm(name_on_id) != _norm(expected):
         _record_id_failure(actor, parcels, "name on ID does not match")
         raise NotAllowed(
-            f"The name on the ID ({name_on_id}) does not match the "
-            f"{'proxy' if proxy else 'recipient'} ({expected}). Do not hand over the parcel.",
+            tr(
+                "The name on the ID ({name_on_id}) does not match the proxy ({expected}). "
+                "Do not hand over the parcel.",
+                name_on_id=name_on_id,
+                expected=expected,
+            )
+            if proxy
+            else tr(
+                "The name on the ID ({name_on_id}) does not match the recipient "
+                "({expected}). Do not hand over the parcel.",
+                name_on_id=name_on_id,
+                expected=expected,
+            ),
             code="id_mismatch",
         )
     key = settings.id_hash_key()
@@ -141,19 +160,29 @@ def _payment(request: PickupRequest, due: int) -> tuple[str | None, int, int, in
     method = request.method
     if method is None:
         raise InvalidInput(
-            f"{ledger.format_due(due)} is due on delivery: "
-            "choose cash, WeChat Pay, Alipay or card.",
+            tr(
+                "{due} is due on delivery: choose cash, WeChat Pay, Alipay or card.",
+                due=ledger.format_due(due),
+            ),
             code="payment_required",
         )
     if method not in ledger.METHODS:
-        raise InvalidInput(f"Payment method must be one of: {', '.join(ledger.METHODS)}.")
+        raise InvalidInput(
+            tr(
+                "Payment method must be one of: {methods}.",
+                methods=", ".join(ledger.METHODS),
+            )
+        )
     if method != "cash":
         return method, due, due, 0
     tendered = request.tendered_fen if request.tendered_fen is not None else due
     if tendered < due:
         raise InvalidInput(
-            f"Cash tendered ({ledger.format_due(tendered)}) is less than the amount due "
-            f"({ledger.format_due(due)}).",
+            tr(
+                "Cash tendered ({tendered}) is less than the amount due ({due}).",
+                tendered=ledger.format_due(tendered),
+                due=ledger.format_due(due),
+            ),
             code="insufficient_cash",
         )
     return method, due, tendered, tendered - due
@@ -161,7 +190,7 @@ def _payment(request: PickupRequest, due: int) -> tuple[str | None, int, int, in
 
 def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
     if not request.refs:
-        raise InvalidInput("Scan or type at least one pickup code or tracking number.")
+        raise InvalidInput(tr("Scan or type at least one pickup code or tracking number."))
     parcels = [resolve(ref) for ref in request.refs]
     ids = list(dict.fromkeys(p.id for p in parcels))
     parcels = [next(p for p in parcels if p.id == i) for i in ids]
@@ -169,17 +198,27 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
         if p.status not in COLLECTABLE:
             when = clock.iso(p.picked_up_at) if p.picked_up_at else ""
             raise Conflict(
-                f"{p.tracking} cannot be handed out: it is {p.status}"
-                + (f" (collected {when})." if when else "."),
+                tr(
+                    "{tracking} cannot be handed out: it is {status} (collected {when}).",
+                    tracking=p.tracking,
+                    status=tr(p.status),
+                    when=when,
+                )
+                if when
+                else tr(
+                    "{tracking} cannot be handed out: it is {status}.",
+                    tracking=p.tracking,
+                    status=tr(p.status),
+                ),
                 code="not_collectable",
                 status=p.status,
             )
     _check_same_person(parcels)
     proxy = bool(request.proxy_name or request.proxy_phone)
-    proxy_name = clean_text(request.proxy_name, field="Proxy name", max_len=40) or None
+    proxy_name = clean_text(request.proxy_name, field=N_("Proxy name"), max_len=40) or None
     proxy_phone = parse_phone(request.proxy_phone).masked if request.proxy_phone else None
     if proxy and not proxy_name:
-        raise InvalidInput("For a proxy pickup, enter the proxy's name.")
+        raise InvalidInput(tr("For a proxy pickup, enter the proxy's name."))
     id_type, id_masked, id_digest, _ = _verify_identity(actor, request, parcels, proxy)
     due = sum(p.cod_fen for p in parcels)
     method, paid, tendered, change_fen = _payment(request, due)
@@ -212,7 +251,7 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
         )
         if updated != len(ids):
             raise Conflict(
-                "Another counter has just handed out one of these parcels. Look them up again.",
+                tr("Another counter has just handed out one of these parcels. Look them up again."),
                 code="already_collected",
             )
         fresh = list(Parcel.select().where(Parcel.id.in_(ids)).order_by(Parcel.id))

@@ -29,6 +29,7 @@ from peewee import JOIN, fn
 
 from station import clock
 from station.audit import Actor
+from station.i18n import N_, tr
 from station.models import (
     PICKED_UP,
     RETURNED,
@@ -258,7 +259,7 @@ def figures(day: date) -> dict[str, Any]:
 
 def daily(actor: Actor, day: date | None = None) -> DailyReport:
     """The owner's daily report for `day` (default: today, the station's local day)."""
-    actor.require_owner("see the daily report")
+    actor.require_owner(N_("see the daily report"))
     day = day or clock.local_day()
     data = figures(day)
     return DailyReport(
@@ -273,11 +274,16 @@ def trend(actor: Actor, days: int = 30, end_day: date | None = None) -> list[Tre
 
     Two range reads over the period and one occupancy count at its end; occupancy of the
     earlier days is rolled back from there (at end of D−1 = at end of D − in(D) + out(D))."""
-    actor.require_owner("see the reports")
+    actor.require_owner(N_("see the reports"))
     if not 1 <= days <= MAX_TREND_DAYS:
         from station.errors import InvalidInput
 
-        raise InvalidInput(f"A trend covers 1 to {MAX_TREND_DAYS} days.")
+        raise InvalidInput(
+            tr(
+                "A trend covers 1 to {max_trend_days} days.",
+                max_trend_days=MAX_TREND_DAYS,
+            )
+        )
     last = end_day or clock.local_day()
     dates = [last - timedelta(days=days - 1 - i) for i in range(days)]
     bounds = [clock.day_bounds(d)[0] for d in dates] + [clock.day_bounds(last)[1]]
@@ -593,5 +599,5 @@ def export(report: DailyReport, path: Path | str) -> Path:
     if suffix not in writers:
         from station.errors import InvalidInput
 
-        raise InvalidInput("Choose a file name ending in .pdf, .csv or .xlsx for the report.")
+        raise InvalidInput(tr("Choose a file name ending in .pdf, .csv or .xlsx for the report."))
     return writers[suffix](report, path)

@@ -12,6 +12,7 @@ from station import clock
 from station.audit import Actor, unit_of_work
 from station.domain.text import clean_text
 from station.errors import Conflict, InvalidInput, NotFound
+from station.i18n import N_, tr
 from station.models import (
     MISSING,
     ON_SHELF,
@@ -49,15 +50,19 @@ def overdue(actor: Actor) -> list[ParcelView]:
 
 def mark_for_return(actor: Actor, trackings: list[str]) -> list[ParcelView]:
     if not trackings:
-        raise InvalidInput("Name at least one parcel to return.")
+        raise InvalidInput(tr("Name at least one parcel to return."))
     with unit_of_work(actor, "parcel.mark_return", "parcel") as change:
         parcels = [get_by_tracking(t) for t in trackings]
         now = clock.now()
         for p in parcels:
             if p.status != ON_SHELF:
                 raise Conflict(
-                    f"{p.tracking} is {p.status}; only parcels on the shelf can be "
-                    "marked for return.",
+                    tr(
+                        "{tracking} is {status}; only parcels on the shelf can be marked for "
+                        "return.",
+                        tracking=p.tracking,
+                        status=tr(p.status),
+                    ),
                     code="not_on_shelf",
                 )
             n = (
@@ -66,7 +71,12 @@ def mark_for_return(actor: Actor, trackings: list[str]) -> list[ParcelView]:
                 .execute()
             )
             if n != 1:
-                raise Conflict(f"{p.tracking} changed at another counter; try again.")
+                raise Conflict(
+                    tr(
+                        "{tracking} changed at another counter; try again.",
+                        tracking=p.tracking,
+                    )
+                )
             change.touch(p.id, "marked for return")
         change.before = [snapshot(p) for p in parcels]
         change.after = {"status": RETURN_PENDING, "parcels": [p.tracking for p in parcels]}
@@ -78,7 +88,12 @@ def unmark_return(actor: Actor, tracking: str) -> ParcelView:
     with unit_of_work(actor, "parcel.unmark_return", "parcel", tracking) as change:
         p = get_by_tracking(tracking)
         if p.status != RETURN_PENDING:
-            raise Conflict(f"{p.tracking} is not marked for return.")
+            raise Conflict(
+                tr(
+                    "{tracking} is not marked for return.",
+                    tracking=p.tracking,
+                )
+            )
         Parcel.update(status=ON_SHELF, return_marked_at=None).where(Parcel.id == p.id).execute()
         change.touch(p.id, "return cancelled")
     return parcel_view(Parcel.get_by_id(p.id), actor)
@@ -105,7 +120,7 @@ def handover(
     """Give the carrier's courier every parcel marked for return (or just the scanned ones;
     the rest stay on the shelf)."""
     carrier = carriers.get(carrier_code)
-    courier_name = clean_text(courier_name, field="Courier name", max_len=40)
+    courier_name = clean_text(courier_name, field=N_("Courier name"), max_len=40)
     with unit_of_work(actor, "parcel.handover", "handover") as change:
         query = Parcel.select().where(
             Parcel.status == RETURN_PENDING, Parcel.carrier == carrier.code
@@ -116,7 +131,11 @@ def handover(
         parcels = list(query.order_by(Parcel.id))
         if not parcels:
             raise NotFound(
-                f"No {carrier.code} parcels are marked for return.", code="nothing_to_hand_over"
+                tr(
+                    "No {code} parcels are marked for return.",
+                    code=carrier.code,
+                ),
+                code="nothing_to_hand_over",
             )
         now = clock.now()
         manifest_no = f"H{clock.local_day(now):%Y%m%d}-{change.seq:06d}"
@@ -134,7 +153,7 @@ def handover(
             .execute()
         )
         if n != len(ids):
-            raise Conflict("Another counter changed these parcels; start the hand-over again.")
+            raise Conflict(tr("Another counter changed these parcels; start the hand-over again."))
         labels = {
             s.id: s.label
             for s in Slot.select().where(
@@ -170,8 +189,12 @@ def _manifest_pdf(record: Handover, views: list[ParcelView]) -> str:
         pdf = str(paperwork.handover_pdf(record, views))
     except Exception as exc:  # noqa: BLE001 - any rendering/disk failure is reported, not fatal
         print(
-            f"The hand-over {record.manifest_no} is recorded, but its manifest PDF could not "
-            f"be written ({exc}). Reprint it from the hand-over list.",
+            tr(
+                "The hand-over {manifest_no} is recorded, but its manifest PDF could not "
+                "be written ({exc}). Reprint it from the hand-over list.",
+                manifest_no=record.manifest_no,
+                exc=exc,
+            ),
             file=sys.stderr,
         )
         return ""
@@ -183,10 +206,22 @@ def move(actor: Actor, tracking: str, slot_label: str) -> ParcelView:
     with unit_of_work(actor, "parcel.move", "parcel", tracking) as change:
         p = get_by_tracking(tracking)
         if p.status not in (ON_SHELF, RETURN_PENDING, MISSING):
-            raise Conflict(f"{p.tracking} is {p.status}: it is no longer on a shelf.")
+            raise Conflict(
+                tr(
+                    "{tracking} is {status}: it is no longer on a shelf.",
+                    tracking=p.tracking,
+                    status=tr(p.status),
+                )
+            )
         target = shelves.slot_by_label(slot_label)
         if target.id == p.slot_id:
-            raise InvalidInput(f"{p.tracking} is already in {target.label}.")
+            raise InvalidInput(
+                tr(
+                    "{tracking} is already in {label}.",
+                    tracking=p.tracking,
+                    label=target.label,
+                )
+            )
         change.before = snapshot(p)
         shelves.take_slot(p.size, target)
         shelves.release_slot(p.slot_id, p.size)
@@ -198,12 +233,16 @@ def move(actor: Actor, tracking: str, slot_label: str) -> ParcelView:
 
 def mark_missing(actor: Actor, tracking: str, note: str = "") -> ParcelView:
     """Not found where it should be. It keeps its slot and code so that finding it is one scan."""
-    note = clean_text(note, field="Note", max_len=200)
+    note = clean_text(note, field=N_("Note"), max_len=200)
     with unit_of_work(actor, "parcel.missing", "parcel", tracking) as change:
         p = get_by_tracking(tracking)
         if p.status not in (ON_SHELF, RETURN_PENDING):
             raise Conflict(
-                f"{p.tracking} is {p.status}; only a parcel on the shelf can go missing."
+                tr(
+                    "{tracking} is {status}; only a parcel on the shelf can go missing.",
+                    tracking=p.tracking,
+                    status=tr(p.status),
+                )
             )
         Parcel.update(status=MISSING, missing_at=clock.now()).where(Parcel.id == p.id).execute()
         change.before, change.after = snapshot(p), {"status": MISSING, "note": note}
@@ -215,7 +254,13 @@ def mark_found(actor: Actor, tracking: str, slot_label: str | None = None) -> Pa
     with unit_of_work(actor, "parcel.found", "parcel", tracking) as change:
         p = get_by_tracking(tracking)
         if p.status != MISSING:
-            raise Conflict(f"{p.tracking} is {p.status}, not missing.")
+            raise Conflict(
+                tr(
+                    "{tracking} is {status}, not missing.",
+                    tracking=p.tracking,
+                    status=tr(p.status),
+                )
+            )
         updates: dict[str, Any] = {"status": ON_SHELF, "missing_at": None}
         if slot_label and shelves.slot_by_label(slot_label).id != p.slot_id:
             target = shelves.take_slot(p.size, shelves.slot_by_label(slot_label))

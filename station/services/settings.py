@@ -10,6 +10,7 @@ from typing import Any
 from station.audit import Actor, unit_of_work
 from station.db import run_sql
 from station.errors import InvalidInput
+from station.i18n import N_, tr
 from station.models import Setting, database_proxy
 
 DEFAULTS: dict[str, Any] = {
@@ -59,13 +60,28 @@ def put_raw(key: str, value: Any) -> None:
 
 
 def set_value(actor: Actor, key: str, value: Any) -> Any:
-    actor.require_owner("change station settings")
+    actor.require_owner(N_("change station settings"))
     if key not in DEFAULTS:
-        raise InvalidInput(f"Unknown setting '{key}'.")
+        raise InvalidInput(
+            tr(
+                "Unknown setting '{key}'.",
+                key=key,
+            )
+        )
     if key == "id_check_policy" and value not in POLICIES:
-        raise InvalidInput(f"ID-check policy must be one of {', '.join(POLICIES)}.")
+        raise InvalidInput(
+            tr(
+                "ID-check policy must be one of {policies}.",
+                policies=", ".join(POLICIES),
+            )
+        )
     if isinstance(DEFAULTS[key], int) and (not isinstance(value, int) or value < 0):
-        raise InvalidInput(f"Setting '{key}' takes a whole number of 0 or more.")
+        raise InvalidInput(
+            tr(
+                "Setting '{key}' takes a whole number of 0 or more.",
+                key=key,
+            )
+        )
     with unit_of_work(actor, "setting.change", "setting", key) as change:
         change.before = get(key)
         put_raw(key, value)

@@ -21,6 +21,7 @@ from peewee import Expression
 from station import clock
 from station.audit import Actor
 from station.errors import InvalidInput
+from station.i18n import N_, tr
 from station.models import Parcel
 from station.services import carriers
 
@@ -85,18 +86,26 @@ def _carrier_is(code: str) -> Expression:
 
 def settle(actor: Actor, carrier_code: str, date_from: date, date_to: date) -> SettlementResult:
     """What `carrier_code` owes for the local days `date_from`..`date_to` (inclusive)."""
-    actor.require_owner("see carrier settlements")
+    actor.require_owner(N_("see carrier settlements"))
     carrier = carriers.get(carrier_code)
     if not isinstance(date_from, date) or not isinstance(date_to, date):
-        raise InvalidInput("Give the period as two dates (YYYY-MM-DD).")
+        raise InvalidInput(tr("Give the period as two dates (YYYY-MM-DD)."))
     if date_from > date_to:
         raise InvalidInput(
-            f"The period starts ({date_from.isoformat()}) after it ends "
-            f"({date_to.isoformat()}): swap the dates."
+            tr(
+                "The period starts ({date_from}) after it ends ({date_to}): swap the dates.",
+                date_from=date_from.isoformat(),
+                date_to=date_to.isoformat(),
+            )
         )
     n_days = (date_to - date_from).days + 1
     if n_days > MAX_DAYS:
-        raise InvalidInput(f"A settlement covers at most {MAX_DAYS} days; split the period.")
+        raise InvalidInput(
+            tr(
+                "A settlement covers at most {max_days} days; split the period.",
+                max_days=MAX_DAYS,
+            )
+        )
     dates = [date_from + timedelta(days=i) for i in range(n_days)]
     bounds = [clock.day_bounds(d)[0] for d in dates] + [clock.day_bounds(date_to)[1]]
     start, end = bounds[0], bounds[-1]

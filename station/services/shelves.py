@@ -15,6 +15,7 @@ from station.db import run_sql
 from station.domain.codes import format_pickup_code
 from station.domain.sizes import SIZES
 from station.errors import Conflict, Duplicate, InvalidInput, NotFound
+from station.i18n import N_, tr
 from station.models import CodeReservation, Parcel, Shelf, Slot, active_clause
 from station.services import settings
 
@@ -61,29 +62,41 @@ def _validate_capacity(capacity: dict[str, int]) -> dict[str, int]:
     for size in SIZES:
         value = capacity.get(size, 0)
         if not isinstance(value, int) or not 0 <= value <= 999:
-            raise InvalidInput(f"Capacity for size {size} must be a whole number from 0 to 999.")
+            raise InvalidInput(
+                tr(
+                    "Capacity for size {size} must be a whole number from 0 to 999.",
+                    size=size,
+                )
+            )
         clean[size] = value
     if not any(clean.values()):
-        raise InvalidInput("A layer needs room for at least one parcel size.")
+        raise InvalidInput(tr("A layer needs room for at least one parcel size."))
     return clean
 
 
 def _validate_name(name: str) -> str:
     name = (name or "").strip().upper()
     if not (1 <= len(name) <= 3 and name.isascii() and name.isalpha()):
-        raise InvalidInput("A shelf name is 1-3 letters (A, B, ... AA), so codes stay easy to say.")
+        raise InvalidInput(
+            tr("A shelf name is 1-3 letters (A, B, ... AA), so codes stay easy to say.")
+        )
     return name
 
 
 def add_shelf(actor: Actor, name: str, layers: int, capacity: dict[str, int]) -> ShelfView:
-    actor.require_owner("add shelves")
+    actor.require_owner(N_("add shelves"))
     name = _validate_name(name)
     if not 1 <= layers <= 20:
-        raise InvalidInput("A shelf has 1 to 20 layers.")
+        raise InvalidInput(tr("A shelf has 1 to 20 layers."))
     capacity = _validate_capacity(capacity)
     with unit_of_work(actor, "shelf.add", "shelf", name) as change:
         if Shelf.get_or_none(Shelf.name == name):
-            raise Duplicate(f"Shelf {name} already exists.")
+            raise Duplicate(
+                tr(
+                    "Shelf {name} already exists.",
+                    name=name,
+                )
+            )
         position = (Shelf.select(fn.MAX(Shelf.position)).scalar() or 0) + 1
         shelf = Shelf.create(name=name, position=position)
         for layer in range(1, layers + 1):
@@ -100,7 +113,12 @@ def add_shelf(actor: Actor, name: str, layers: int, capacity: dict[str, int]) ->
 def get_shelf(name: str) -> ShelfView:
     shelf = Shelf.get_or_none(Shelf.name == (name or "").strip().upper())
     if shelf is None:
-        raise NotFound(f"There is no shelf '{name}'.")
+        raise NotFound(
+            tr(
+                "There is no shelf '{name}'.",
+                name=name,
+            )
+        )
     slots = Slot.select().where(Slot.shelf == shelf).order_by(Slot.layer)
     return ShelfView(shelf.name, shelf.position, [_slot_view(s, shelf.name) for s in slots])
 
@@ -111,14 +129,24 @@ def list_shelves() -> list[ShelfView]:
 
 def rename_shelf(actor: Actor, name: str, new_name: str) -> ShelfView:
     """Renaming keeps the pickup codes already handed out (they are matched by number)."""
-    actor.require_owner("rename shelves")
+    actor.require_owner(N_("rename shelves"))
     new_name = _validate_name(new_name)
     with unit_of_work(actor, "shelf.rename", "shelf", name) as change:
         shelf = Shelf.get_or_none(Shelf.name == name.strip().upper())
         if shelf is None:
-            raise NotFound(f"There is no shelf '{name}'.")
+            raise NotFound(
+                tr(
+                    "There is no shelf '{name}'.",
+                    name=name,
+                )
+            )
         if Shelf.get_or_none(Shelf.name == new_name):
-            raise Duplicate(f"Shelf {new_name} already exists.")
+            raise Duplicate(
+                tr(
+                    "Shelf {new_name} already exists.",
+                    new_name=new_name,
+                )
+            )
         Shelf.update(name=new_name).where(Shelf.id == shelf.id).execute()
         for slot in Slot.select().where(Slot.shelf == shelf):
             Slot.update(label=f"{new_name}-{slot.layer}").where(Slot.id == slot.id).execute()
@@ -127,15 +155,21 @@ def rename_shelf(actor: Actor, name: str, new_name: str) -> ShelfView:
 
 
 def resize_layer(actor: Actor, label: str, capacity: dict[str, int]) -> SlotView:
-    actor.require_owner("resize shelves")
+    actor.require_owner(N_("resize shelves"))
     capacity = _validate_capacity(capacity)
     with unit_of_work(actor, "shelf.resize", "slot", label) as change:
         slot = _slot_by_label(label)
         for size in SIZES:
             if capacity[size] < getattr(slot, USED[size]):
                 raise Conflict(
-                    f"{label} holds {getattr(slot, USED[size])} size-{size} parcels; move some "
-                    f"before lowering its capacity to {capacity[size]}."
+                    tr(
+                        "{label} holds {held} size-{size} parcels; move some before lowering its "
+                        "capacity to {capacity}.",
+                        label=label,
+                        held=getattr(slot, USED[size]),
+                        size=size,
+                        capacity=capacity[size],
+                    )
                 )
         change.before = {s: getattr(slot, CAP[s]) for s in SIZES}
         Slot.update(**{CAP[s]: capacity[s] for s in SIZES}).where(Slot.id == slot.id).execute()
@@ -144,15 +178,26 @@ def resize_layer(actor: Actor, label: str, capacity: dict[str, int]) -> SlotView
 
 
 def remove_shelf(actor: Actor, name: str) -> None:
-    actor.require_owner("remove shelves")
+    actor.require_owner(N_("remove shelves"))
     with unit_of_work(actor, "shelf.remove", "shelf", name):
         shelf = Shelf.get_or_none(Shelf.name == name.strip().upper())
         if shelf is None:
-            raise NotFound(f"There is no shelf '{name}'.")
+            raise NotFound(
+                tr(
+                    "There is no shelf '{name}'.",
+                    name=name,
+                )
+            )
         slot_ids = [s.id for s in Slot.select(Slot.id).where(Slot.shelf == shelf)]
         held = Parcel.select().where(Parcel.slot.in_(slot_ids), active_clause()).count()
         if held:
-            raise Conflict(f"Shelf {shelf.name} still holds {held} parcels: move them first.")
+            raise Conflict(
+                tr(
+                    "Shelf {name} still holds {held} parcels: move them first.",
+                    name=shelf.name,
+                    held=held,
+                )
+            )
         # Collected parcels keep their history; they only lose the link to the removed slot.
         Parcel.update(slot=None).where(Parcel.slot.in_(slot_ids)).execute()
         Slot.delete().where(Slot.shelf == shelf).execute()
@@ -162,7 +207,12 @@ def remove_shelf(actor: Actor, name: str) -> None:
 def _slot_by_label(label: str) -> Slot:
     slot = Slot.get_or_none(Slot.label == (label or "").strip().upper())
     if slot is None:
-        raise NotFound(f"There is no slot '{label}'. Slots are named like A-3 (shelf-layer).")
+        raise NotFound(
+            tr(
+                "There is no slot '{label}'. Slots are named like A-3 (shelf-layer).",
+                label=label,
+            )
+        )
     return slot
 
 
@@ -179,7 +229,13 @@ def take_slot(size: str, preferred: Slot | None = None) -> Slot:
     if preferred is not None:
         slot = locked(Slot.select().where(Slot.id == preferred.id)).get()
         if getattr(slot, used) >= getattr(slot, cap):
-            raise Conflict(f"{slot.label} is full for size {size}: choose another slot.")
+            raise Conflict(
+                tr(
+                    "{label} is full for size {size}: choose another slot.",
+                    label=slot.label,
+                    size=size,
+                )
+            )
         slot_id, label, layer = slot.id, slot.label, slot.layer
     else:
         row = run_sql(
@@ -188,8 +244,11 @@ def take_slot(size: str, preferred: Slot | None = None) -> Slot:
         ).fetchone()
         if row is None:
             raise Conflict(
-                f"No shelf has room for a size-{size} parcel. Free some space, add a layer "
-                "or shelf in Shelves, or choose another size.",
+                tr(
+                    "No shelf has room for a size-{size} parcel. Free some space, add a "
+                    "layer or shelf in Shelves, or choose another size.",
+                    size=size,
+                ),
                 code="shelves_full",
             )
         slot_id, label, layer = row
@@ -227,7 +286,7 @@ def take_code(slot: Slot, parcel_id: int | None = None) -> tuple[int, str]:
             )
             break
     else:
-        raise Conflict("Every pickup code is in use or cooling down.", code="codes_exhausted")
+        raise Conflict(tr("Every pickup code is in use or cooling down."), code="codes_exhausted")
     next_seq = 1 if seq in (FOUR_DIGITS, MAX_SEQ) else seq + 1
     if row is None:
         settings.put_raw("code_next", next_seq)

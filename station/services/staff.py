@@ -14,6 +14,7 @@ from station import clock
 from station.audit import SYSTEM, Actor, unit_of_work
 from station.domain.text import clean_text
 from station.errors import Duplicate, InvalidInput, NotAllowed
+from station.i18n import N_, tr
 from station.models import Staff
 from station.services import settings
 
@@ -55,7 +56,7 @@ def check_pin(pin: str, stored: str) -> bool:
 def _validate_pin(pin: str) -> str:
     pin = (pin or "").strip()
     if not 4 <= len(pin) <= 64:
-        raise InvalidInput("A PIN or password needs 4 to 64 characters.")
+        raise InvalidInput(tr("A PIN or password needs 4 to 64 characters."))
     return pin
 
 
@@ -67,16 +68,26 @@ def add_staff(actor: Actor, name: str, role: str, pin: str) -> StaffView:
     """Owner only, except the very first account of a new station (which must be an owner)."""
     first = Staff.select().count() == 0
     if first and role != "owner":
-        raise InvalidInput("The first staff account of a station must be an owner.")
+        raise InvalidInput(tr("The first staff account of a station must be an owner."))
     if not first:
-        actor.require_owner("add staff accounts")
-    name = clean_text(name, field="Name", max_len=40, required=True)
+        actor.require_owner(N_("add staff accounts"))
+    name = clean_text(name, field=N_("Name"), max_len=40, required=True)
     if role not in ROLES:
-        raise InvalidInput(f"Role must be one of: {', '.join(ROLES)}.")
+        raise InvalidInput(
+            tr(
+                "Role must be one of: {roles}.",
+                roles=", ".join(ROLES),
+            )
+        )
     pin_hash = hash_pin(_validate_pin(pin))
     with unit_of_work(actor if not first else SYSTEM, "staff.add", "staff", name) as change:
         if Staff.get_or_none(Staff.name == name):
-            raise Duplicate(f"There is already a staff account called '{name}'.")
+            raise Duplicate(
+                tr(
+                    "There is already a staff account called '{name}'.",
+                    name=name,
+                )
+            )
         staff = Staff.create(name=name, role=role, pin_hash=pin_hash, created_at=clock.now())
         change.entity_id = str(staff.id)
         change.after = {"name": name, "role": role}
@@ -84,16 +95,21 @@ def add_staff(actor: Actor, name: str, role: str, pin: str) -> StaffView:
 
 
 def list_staff(actor: Actor) -> list[StaffView]:
-    actor.require_owner("see staff accounts")
+    actor.require_owner(N_("see staff accounts"))
     return [_view(s) for s in Staff.select().order_by(Staff.name)]
 
 
 def set_pin(actor: Actor, name: str, pin: str) -> StaffView:
     staff = Staff.get_or_none(Staff.name == name)
     if staff is None:
-        raise InvalidInput(f"No staff account called '{name}'.")
+        raise InvalidInput(
+            tr(
+                "No staff account called '{name}'.",
+                name=name,
+            )
+        )
     if staff.id != actor.staff_id:
-        actor.require_owner("change another person's PIN")
+        actor.require_owner(N_("change another person's PIN"))
     pin_hash = hash_pin(_validate_pin(pin))
     with unit_of_work(actor, "staff.set_pin", "staff", staff.id):
         Staff.update(pin_hash=pin_hash, failed_attempts=0, locked_until=None).where(
@@ -106,13 +122,16 @@ def authenticate(name: str, pin: str, counter: str = "") -> Actor:
     """Check a PIN. Failures count (and are audited); after N the account locks for a while."""
     staff = Staff.get_or_none((Staff.name == (name or "").strip()) & (Staff.active == True))  # noqa: E712
     if staff is None:
-        raise NotAllowed("Unknown user name or wrong PIN.", code="wrong_pin")
+        raise NotAllowed(tr("Unknown user name or wrong PIN."), code="wrong_pin")
     now = clock.now()
     if staff.locked_until and staff.locked_until > now:
         minutes = max(1, int((staff.locked_until - now).total_seconds() // 60) + 1)
         raise NotAllowed(
-            f"This account is locked after too many wrong PINs. Try again in {minutes} min, "
-            "or ask the owner to reset the PIN.",
+            tr(
+                "This account is locked after too many wrong PINs. Try again in "
+                "{minutes} min, or ask the owner to reset the PIN.",
+                minutes=minutes,
+            ),
             code="locked",
             minutes_left=minutes,
         )
@@ -138,9 +157,16 @@ def authenticate(name: str, pin: str, counter: str = "") -> Actor:
         change.after = {"failed_attempts": failures, "locked": locked is not None}
     if locked is not None:
         raise NotAllowed(
-            f"Wrong PIN. The account is now locked for {settings.get('lockout_minutes')} min.",
+            tr(
+                "Wrong PIN. The account is now locked for {minutes} min.",
+                minutes=settings.get("lockout_minutes"),
+            ),
             code="locked",
         )
     raise NotAllowed(
-        f"Wrong PIN ({limit - failures} tries left before the account locks).", code="wrong_pin"
+        tr(
+            "Wrong PIN ({tries_left} tries left before the account locks).",
+            tries_left=limit - failures,
+        ),
+        code="wrong_pin",
     )

@@ -8,6 +8,7 @@ from station import clock
 from station.audit import SYSTEM, unit_of_work
 from station.db import schema_version
 from station.domain.text import clean_text
+from station.i18n import N_
 from station.models import Carrier, Parcel, Staff, database_proxy
 from station.services import carriers, settings, staff
 
@@ -22,7 +23,7 @@ def init_station(
         if station_name:
             settings.put_raw(
                 "station_name",
-                clean_text(station_name, field="Station name", max_len=80, required=True),
+                clean_text(station_name, field=N_("Station name"), max_len=80, required=True),
             )
         change.after = {"carriers_added": added, "station_name": station_name}
     if owner and pin and Staff.get_or_none(Staff.name == owner) is None:

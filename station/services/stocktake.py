@@ -20,6 +20,7 @@ from station.domain.carriers import normalize_tracking
 from station.domain.codes import parse_pickup_code
 from station.domain.text import normalize_scan
 from station.errors import InvalidInput, NotFound, StationError
+from station.i18n import tr
 from station.models import (
     MISSING,
     ON_SHELF,
@@ -98,8 +99,11 @@ def parse_scans(lines: list[str]) -> list[Scan]:
             label = scanned[1:]
             if label and label not in labels:
                 raise InvalidInput(
-                    f"The marker line '{line}' names no slot. Slots are named like @A-2; "
-                    "fix the line and reconcile again (nothing was changed).",
+                    tr(
+                        "The marker line '{line}' names no slot. Slots are named like @A-2; fix "
+                        "the line and reconcile again (nothing was changed).",
+                        line=line,
+                    ),
                     line=line,
                 )
             slot = label or None
@@ -113,7 +117,12 @@ def parse_scans(lines: list[str]) -> list[Scan]:
         # A re-scan keeps its place in the list; the last place it was seen wins.
         scans[key] = Scan(line, tracking, code[2] if code else None, slot)
     if len(scans) > MAX_SCANS:
-        raise InvalidInput(f"At most {MAX_SCANS} scans at a time: split the stocktake by shelf.")
+        raise InvalidInput(
+            tr(
+                "At most {max_scans} scans at a time: split the stocktake by shelf.",
+                max_scans=MAX_SCANS,
+            )
+        )
     return list(scans.values())
 
 
@@ -122,7 +131,12 @@ def _shelf(name: str | None) -> Shelf | None:
         return None
     shelf = Shelf.get_or_none(Shelf.name == name.strip().upper())
     if shelf is None:
-        raise NotFound(f"There is no shelf '{name}'.")
+        raise NotFound(
+            tr(
+                "There is no shelf '{name}'.",
+                name=name,
+            )
+        )
     return shelf
 
 
@@ -201,8 +215,10 @@ def _reconcile(
         # A list without one tracking number would mark the whole shelf missing: far more
         # likely an empty or wrong file.
         raise InvalidInput(
-            "Nothing was scanned. Scan the parcels on the shelf (one tracking number a line); "
-            "nothing was changed."
+            tr(
+                "Nothing was scanned. Scan the parcels on the shelf (one tracking number a line); "
+                "nothing was changed."
+            )
         )
     seen, scanned, unknown = _resolve(parsed)
 

@@ -24,6 +24,7 @@ from station.audit import Actor, unit_of_work
 from station.domain.phone import mask_full
 from station.domain.text import clean_text
 from station.errors import Conflict, InvalidInput, NotFound
+from station.i18n import N_, tr
 from station.models import Parcel, Staff, Ticket
 from station.services.parcels import get_by_tracking
 
@@ -142,21 +143,26 @@ def _snapshot(ticket: Ticket) -> dict[str, Any]:
 
 
 def _note(text: str | None, required: bool = True) -> str:
-    return clean_text(text, field="Note", max_len=MAX_NOTE, required=required)
+    return clean_text(text, field=N_("Note"), max_len=MAX_NOTE, required=required)
 
 
 def _claim(claim_fen: int) -> int:
     if isinstance(claim_fen, bool) or not isinstance(claim_fen, int):
-        raise InvalidInput("A claim amount is whole fen.")
+        raise InvalidInput(tr("A claim amount is whole fen."))
     if not 0 <= claim_fen <= MAX_CLAIM_FEN:
-        raise InvalidInput("A claim must be between 0 and 100,000 yuan.")
+        raise InvalidInput(tr("A claim must be between 0 and 100,000 yuan."))
     return claim_fen
 
 
 def _get(ticket_id: int) -> Ticket:
     ticket = Ticket.get_or_none(Ticket.id == ticket_id)
     if ticket is None:
-        raise NotFound(f"There is no ticket #{ticket_id}. Check the number in the ticket list.")
+        raise NotFound(
+            tr(
+                "There is no ticket #{ticket_id}. Check the number in the ticket list.",
+                ticket_id=ticket_id,
+            )
+        )
     return ticket
 
 
@@ -180,9 +186,15 @@ def open_ticket(
     claim_fen: int = 0,
 ) -> TicketView:
     if kind not in KINDS:
-        raise InvalidInput(f"Ticket kind must be one of: {', '.join(KINDS)}.", kind=kind)
+        raise InvalidInput(
+            tr(
+                "Ticket kind must be one of: {kinds}.",
+                kinds=", ".join(KINDS),
+            ),
+            kind=kind,
+        )
     note = _note(note)
-    contact = clean_text(contact, field="Contact", max_len=60)
+    contact = clean_text(contact, field=N_("Contact"), max_len=60)
     claim_fen = _claim(claim_fen)
     with unit_of_work(actor, "ticket.open", "ticket") as change:
         parcel = get_by_tracking(tracking) if tracking else None
@@ -235,16 +247,27 @@ def update_status(actor: Actor, ticket_id: int, status: str, note: str = "") -> 
     """Move a ticket along (acknowledged, in_progress, waiting). Reopening a resolved ticket
     is for the owner; resolving goes through `resolve`."""
     if status not in STATUSES:
-        raise InvalidInput(f"Ticket status must be one of: {', '.join(STATUSES)}.")
+        raise InvalidInput(
+            tr(
+                "Ticket status must be one of: {statuses}.",
+                statuses=", ".join(STATUSES),
+            )
+        )
     if status == RESOLVED:
         return resolve(actor, ticket_id, note)
     note = _note(note, required=False)
     with unit_of_work(actor, "ticket.status", "ticket", ticket_id) as change:
         ticket = _get(ticket_id)
         if ticket.status == RESOLVED:
-            actor.require_owner("reopen a resolved ticket")
+            actor.require_owner(N_("reopen a resolved ticket"))
         if ticket.status == status and not note:
-            raise Conflict(f"Ticket #{ticket_id} is already {status}.")
+            raise Conflict(
+                tr(
+                    "Ticket #{ticket_id} is already {status}.",
+                    ticket_id=ticket_id,
+                    status=tr(status),
+                )
+            )
         change.before = _snapshot(ticket)
         updates: dict[str, Any] = {
             "status": status,
@@ -263,9 +286,14 @@ def resolve(actor: Actor, ticket_id: int, note: str) -> TicketView:
     with unit_of_work(actor, "ticket.resolve", "ticket", ticket_id) as change:
         ticket = _get(ticket_id)
         if ticket.status == RESOLVED:
-            raise Conflict(f"Ticket #{ticket_id} is already resolved.")
+            raise Conflict(
+                tr(
+                    "Ticket #{ticket_id} is already resolved.",
+                    ticket_id=ticket_id,
+                )
+            )
         if ticket.claim_fen > 0:
-            actor.require_owner("resolve a ticket with a claim")
+            actor.require_owner(N_("resolve a ticket with a claim"))
         change.before = _snapshot(ticket)
         Ticket.update(
             status=RESOLVED,
@@ -282,7 +310,12 @@ def add_followup(actor: Actor, ticket_id: int, outcome: str, note: str = "") -> 
     """Record a follow-up call (回访): its outcome and what was said. A follow-up also counts
     as acknowledging the ticket; resolved tickets take follow-ups too."""
     if outcome not in OUTCOMES:
-        raise InvalidInput(f"Follow-up outcome must be one of: {', '.join(OUTCOMES)}.")
+        raise InvalidInput(
+            tr(
+                "Follow-up outcome must be one of: {outcomes}.",
+                outcomes=", ".join(OUTCOMES),
+            )
+        )
     note = _note(note, required=False)
     with unit_of_work(actor, "ticket.followup", "ticket", ticket_id) as change:
         ticket = _get(ticket_id)
@@ -295,13 +328,18 @@ def add_followup(actor: Actor, ticket_id: int, outcome: str, note: str = "") -> 
 
 
 def set_claim(actor: Actor, ticket_id: int, claim_fen: int, note: str = "") -> TicketView:
-    actor.require_owner("change a claim amount")
+    actor.require_owner(N_("change a claim amount"))
     claim_fen = _claim(claim_fen)
     note = _note(note, required=False)
     with unit_of_work(actor, "ticket.claim", "ticket", ticket_id) as change:
         ticket = _get(ticket_id)
         if ticket.status == RESOLVED:
-            raise Conflict(f"Ticket #{ticket_id} is resolved; reopen it to change the claim.")
+            raise Conflict(
+                tr(
+                    "Ticket #{ticket_id} is resolved; reopen it to change the claim.",
+                    ticket_id=ticket_id,
+                )
+            )
         change.before = _snapshot(ticket)
         Ticket.update(
             claim_fen=claim_fen,
@@ -320,5 +358,11 @@ def require_kind(kind: str) -> str:
     """For front ends: the kind as stored, or a refusal naming the kinds."""
     kind = (kind or "").strip().lower().replace("-", "_")
     if kind not in KINDS:
-        raise InvalidInput(f"Ticket kind must be one of: {', '.join(KINDS)}.", kind=kind)
+        raise InvalidInput(
+            tr(
+                "Ticket kind must be one of: {kinds}.",
+                kinds=", ".join(KINDS),
+            ),
+            kind=kind,
+        )
     return kind

@@ -168,3 +168,12 @@ def test_chosen_slot_and_precheck(clerk: Actor) -> None:
     assert fresh.on_shelf is None and fresh.carrier_guess[0] == "SF"
     with pytest.raises(NotFound):
         shelves.slot_by_label("Q-9")
+
+
+def test_intake_queues_a_message_for_the_recipient(clerk: Actor) -> None:
+    from station.models_outbox import OutboxMessage
+
+    view = take_in(clerk)
+    [message] = list(OutboxMessage.select().where(OutboxMessage.parcel == view.id))
+    assert message.kind == "intake" and message.status == "queued"
+    assert view.pickup_code in message.body

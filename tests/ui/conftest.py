@@ -38,6 +38,16 @@ class KeyClock:
         return self.now
 
 
+@pytest.fixture
+def db_url(tmp_path: Path) -> Iterator[str]:
+    """The screens are tested on the default embedded database; the services under them are
+    tested on PostgreSQL too (tests/core). Overrides the backend-parametrised root fixture."""
+    from station import db as station_db
+
+    yield str(tmp_path / "station.db")
+    station_db.close_database()
+
+
 @pytest.fixture(scope="session")
 def qapp_cls():  # noqa: ANN201 - pytest-qt hook: our app (fonts) instead of a bare one
     return QApplication

@@ -184,3 +184,20 @@ def test_two_hundred_scans_none_lost_focus_never_stolen(make_window, qtbot, cler
     codes = {v.pickup_code for v in screen.taken}
     assert len(codes) == 200
     print(f"200 scans taken in {elapsed:.1f} s")
+
+
+def test_carrier_guess_can_be_changed(make_window, qtbot, clerk, owner) -> None:
+    window = make_window(clerk)
+    screen = _intake(window)
+    scan(qtbot, screen.scan_field, "JT1234567890126")
+    wait_idle(qtbot)
+    assert screen.form.carrier.currentData() == "JT"
+    screen.form.carrier.setFocus()
+    screen.form.carrier.setCurrentIndex(screen.form.carrier.findData("YTO"))
+    type_text(qtbot, screen.form.phone, "13612345679", enter=True)
+    qtbot.keyClick(screen.form.name, Qt.Key.Key_Return)
+    qtbot.keyClick(screen.form.size, Qt.Key.Key_Return)
+    qtbot.keyClick(screen.form.weight, Qt.Key.Key_Return)
+    wait_idle(qtbot)
+    assert parcels.show(owner, "JT1234567890126")["carrier"] == "YTO"
+    assert "YTO" in screen.table.item(0, 2).text()

@@ -109,3 +109,38 @@ def test_refused_action_shows_message_in_place(make_window, qtbot, clerk, big_st
     assert screen.detail.banner.kind == "error"
     assert "Z-9" in screen.detail.banner.text()
     assert parcels.show(clerk, views[0].tracking)["slot"] != "Z-9"
+
+
+def test_carrier_date_overdue_and_shelf_filters(make_window, qtbot, clerk, big_station) -> None:
+    from datetime import timedelta
+
+    from station import clock
+
+    with clock.frozen_at(clock.now() - timedelta(days=20)):
+        old = intake.intake(clerk, IntakeRequest(tracking="SF1500000000001", phone="13900000001",
+                                                 size="S"))
+    new = _fill(clerk, 3)
+    window = make_window(clerk)
+    screen = window.show_screen("parcels")
+    wait_idle(qtbot)
+    assert screen.model.rowCount() == 4
+    screen.carrier.setCurrentIndex(screen.carrier.findData("SF"))
+    wait_idle(qtbot)
+    assert [v.tracking for v in screen.model.rows] == [old.tracking]
+    screen.carrier.setCurrentIndex(0)
+    screen.period.setCurrentIndex(screen.period.findData("7"))
+    wait_idle(qtbot)
+    assert {v.tracking for v in screen.model.rows} == {v.tracking for v in new}
+    screen.period.setCurrentIndex(0)
+    screen.overdue.setChecked(True)
+    wait_idle(qtbot)
+    assert [v.tracking for v in screen.model.rows] == [old.tracking]
+    screen.overdue.setChecked(False)
+    wait_idle(qtbot)
+    screen.shelf.setCurrentText(new[0].slot)
+    screen.apply_filters()
+    wait_idle(qtbot)
+    assert screen.model.rows and all(v.slot == new[0].slot for v in screen.model.rows)
+    qtbot.mouseClick(screen.reset_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot)
+    assert screen.model.rowCount() == 4

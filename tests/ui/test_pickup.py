@@ -23,7 +23,7 @@ def _pickup(window):  # noqa: ANN001, ANN202
     return window.show_screen("pickup")
 
 
-def test_code_lookup_scan_each_and_complete(make_window, qtbot, clerk, owner) -> None:
+def test_code_lookup_scan_each_and_complete(make_window, qtbot, clerk, owner, tmp_path) -> None:
     a = _take_in(clerk, "YT1000000000001", "13800001111", "王芳")
     b = _take_in(clerk, "YT1000000000002", "13800001111", "王芳")
     _take_in(clerk, "YT1000000000003", "13900002222", "李娜")
@@ -50,6 +50,8 @@ def test_code_lookup_scan_each_and_complete(make_window, qtbot, clerk, owner) ->
     assert parcels.show(owner, a.tracking)["status"] == "PICKED_UP"
     assert parcels.show(owner, b.tracking)["status"] == "PICKED_UP"
     assert parcels.show(owner, "YT1000000000003")["status"] == "ON_SHELF"
+    # the receipt went to the receipt printer; with none set up it is saved as a PDF
+    qtbot.waitUntil(lambda: any((tmp_path / "unprinted").glob("receipt-*.pdf")), timeout=20_000)
 
 
 def test_last4_then_name_picks_between_people(make_window, qtbot, clerk, owner) -> None:
@@ -128,8 +130,9 @@ def test_id_name_mismatch_is_shown_and_nothing_handed_over(make_window, qtbot, c
     view = _take_in(clerk, "YT1000000000031", "13700002222", "杨帆")
     window = make_window(clerk)
     screen = _pickup(window)
-    scan(qtbot, screen.scan_field, view.pickup_code)
+    scan(qtbot, screen.scan_field, view.tracking)  # looked up by its tracking number
     wait_idle(qtbot)
+    assert [v.tracking for v in screen.parcels] == [view.tracking]
     scan(qtbot, screen.scan_field, view.tracking)
     seen: list = []
     _fill_id_dialog(qtbot, "别人", expect_ok=False, seen=seen)

@@ -130,3 +130,17 @@ def test_counter_settings_are_saved_in_qsettings(make_window, qtbot, clerk, ui_s
     assert ui_settings.value("counter") == "counter-2"
     assert int(ui_settings.value("idle_lock_minutes")) == 7
     assert "counter-2" in window.st_counter.text()
+
+
+def test_owner_backs_up_to_the_backup_folder(make_window, qtbot, owner, tmp_path) -> None:
+    window = make_window(owner)
+    screen = window.show_screen("settings")
+    screen.list.setCurrentRow(3)
+    page = screen.pages[3]
+    page.backup_dir.setText(str(tmp_path / "backups"))
+    qtbot.mouseClick(page.backup_now, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot)
+    assert screen.banner.kind == "ok", screen.banner.text()
+    assert list((tmp_path / "backups").glob("station-*.db"))
+    screen.save()
+    assert window.session.settings.value("backup_dir") == str(tmp_path / "backups")

@@ -19,10 +19,6 @@ from station.errors import StationError
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "text") calls
 
 
-def tr(context: str, text: str) -> str:
-    return QCoreApplication.translate(context, text)
-
-
 def status_text(status: str) -> str:
     names = {
         "ON_SHELF": QCoreApplication.translate("Status", "On shelf"),

@@ -31,6 +31,8 @@ from typing import Any, ClassVar
 
 import serial
 
+from station.i18n import tr
+
 try:  # pyserial lets termios.error (not an OSError) escape on a vanished tty
     from termios import error as _TermiosError
 except ImportError:  # pragma: no cover - Windows
@@ -73,8 +75,10 @@ class Reading:
         return {"weight_g": self.weight_g, "stable": self.stable, "status": self.status}
 
     @classmethod
-    def no_answer(cls, message: str = "no answer from the scale") -> Reading:
-        return cls(None, False, NO_ANSWER, message)
+    def no_answer(cls, message: str | None = None) -> Reading:
+        return cls(
+            None, False, NO_ANSWER, tr("no answer from the scale") if message is None else message
+        )
 
     @classmethod
     def error(cls, message: str) -> Reading:
@@ -91,13 +95,13 @@ def make_reading(
     """The common status rules: overload/underload win, then motion; a settled weight below
     zero counts as underload (a parcel never weighs less than nothing)."""
     if overload:
-        return Reading(None, False, OVERLOAD, "over capacity")
+        return Reading(None, False, OVERLOAD, tr("over capacity"))
     if underload:
-        return Reading(None, False, UNDERLOAD, "under zero")
+        return Reading(None, False, UNDERLOAD, tr("under zero"))
     if not stable:
-        return Reading(weight_g, False, MOTION, "in motion")
+        return Reading(weight_g, False, MOTION, tr("in motion"))
     if weight_g is not None and weight_g < 0:
-        return Reading(weight_g, True, UNDERLOAD, "under zero")
+        return Reading(weight_g, True, UNDERLOAD, tr("under zero"))
     return Reading(weight_g, True, OK)
 
 
@@ -254,14 +258,26 @@ class SerialScale(Scale):
             self._port.write(data)
             self._port.flush()
         except PORT_ERRORS as exc:
-            raise ScaleDisconnected(f"{self.port_name}: write failed: {exc}") from exc
+            raise ScaleDisconnected(
+                tr(
+                    "{port_name}: write failed: {exc}",
+                    port_name=self.port_name,
+                    exc=exc,
+                )
+            ) from exc
 
     def _discard_input(self) -> None:
         self._buf.clear()
         try:
             self._port.reset_input_buffer()
         except PORT_ERRORS as exc:
-            raise ScaleDisconnected(f"{self.port_name}: {exc}") from exc
+            raise ScaleDisconnected(
+                tr(
+                    "{port_name}: {exc}",
+                    port_name=self.port_name,
+                    exc=exc,
+                )
+            ) from exc
 
     def _fill(self, deadline: float) -> bool:
         """Wait until at least one byte arrives (or ``deadline``), then take everything that
@@ -279,7 +295,13 @@ class SerialScale(Scale):
             self._drain()
             return True
         except PORT_ERRORS as exc:
-            raise ScaleDisconnected(f"{self.port_name}: read failed: {exc}") from exc
+            raise ScaleDisconnected(
+                tr(
+                    "{port_name}: read failed: {exc}",
+                    port_name=self.port_name,
+                    exc=exc,
+                )
+            ) from exc
 
     def _drain(self) -> None:
         """Take what is waiting without blocking."""
@@ -295,7 +317,13 @@ class SerialScale(Scale):
                 if len(self._buf) > 65536:  # a runaway sender: keep the newest part
                     del self._buf[:-4096]
         except PORT_ERRORS as exc:
-            raise ScaleDisconnected(f"{self.port_name}: read failed: {exc}") from exc
+            raise ScaleDisconnected(
+                tr(
+                    "{port_name}: read failed: {exc}",
+                    port_name=self.port_name,
+                    exc=exc,
+                )
+            ) from exc
 
     def _read_line(self, deadline: float, terminator: bytes = b"\n") -> bytes | None:
         """One line (terminator removed, CR stripped), or None at the deadline."""
@@ -338,8 +366,10 @@ class ContinuousScale(SerialScale):
             if not self._fill(deadline):
                 if self.invalid_frames > invalid_before:
                     return Reading.error(
-                        f"{self.invalid_frames - invalid_before} invalid frames "
-                        "(wrong checksum, baud rate or framing?)"
+                        tr(
+                            "{count} invalid frames (wrong checksum, baud rate or framing?)",
+                            count=self.invalid_frames - invalid_before,
+                        )
                     )
                 return None
 
@@ -371,6 +401,10 @@ class ContinuousScale(SerialScale):
         reading = self._wait_frame(time.monotonic() + self.timeout)
         if reading is None or reading.status == ERROR:
             raise ScaleNoAnswer(
-                f"no valid data from the scale on {self.port_name}", port=self.port_name
+                tr(
+                    "no valid data from the scale on {port_name}",
+                    port_name=self.port_name,
+                ),
+                port=self.port_name,
             )
         return reading

@@ -31,6 +31,7 @@ from station.devices.scale.base import (
     make_reading,
     to_grams,
 )
+from station.i18n import tr
 
 FRAME_LEN = 22
 _HEAD = re.compile(rb"(ST|US|OL),(GS|NT),")
@@ -132,10 +133,10 @@ class CasScale(ContinuousScale):
         return None
 
     def zero(self) -> None:
-        raise ScaleUnsupported("this CAS indicator takes zero only from its ZERO key")
+        raise ScaleUnsupported(tr("this CAS indicator takes zero only from its ZERO key"))
 
     def tare(self) -> None:
-        raise ScaleUnsupported("this CAS indicator takes tare only from its TARE key")
+        raise ScaleUnsupported(tr("this CAS indicator takes tare only from its TARE key"))
 
     def identify(self) -> str:
         self._await_any_frame()

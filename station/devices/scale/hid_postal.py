@@ -40,6 +40,7 @@ from station.devices.scale.base import (
     make_reading,
     to_grams,
 )
+from station.i18n import tr
 
 REPORT_ID = 3
 REPORT_LEN = 6
@@ -88,7 +89,7 @@ def decode_report(report: bytes) -> Reading | None:
     raw = report[4] | (report[5] << 8)
     grams = to_grams(Decimal(raw).scaleb(exponent), unit)
     if status == 1:
-        return Reading.error("the scale reports a fault")
+        return Reading.error(tr("the scale reports a fault"))
     if status == 2:
         return make_reading(0, stable=True)
     if status == 3:
@@ -100,8 +101,8 @@ def decode_report(report: bytes) -> Reading | None:
     if status == 6:
         return make_reading(None, stable=False, overload=True)
     if status == 7:
-        return Reading.error("the scale needs calibration")
-    return Reading.error("the scale needs re-zeroing: empty it and press ZERO")
+        return Reading.error(tr("the scale needs calibration"))
+    return Reading.error(tr("the scale needs re-zeroing: empty it and press ZERO"))
 
 
 def hidraw_supported() -> bool:
@@ -144,8 +145,10 @@ class HidrawPort:
     def __init__(self, path: str, timeout: float = 0.05) -> None:
         if not hidraw_supported():
             raise ScaleUnsupported(
-                "reading a USB HID scale directly needs Linux hidraw on this version; "
-                "set the scale to its serial (virtual COM) mode instead"
+                tr(
+                    "reading a USB HID scale directly needs Linux hidraw on this version; "
+                    "set the scale to its serial (virtual COM) mode instead"
+                )
             )
         self.name = path
         self.timeout = timeout
@@ -153,7 +156,14 @@ class HidrawPort:
         try:
             self._fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         except OSError as exc:
-            raise ScaleDisconnected(f"cannot open {path}: {exc}", port=path) from exc
+            raise ScaleDisconnected(
+                tr(
+                    "cannot open {path}: {exc}",
+                    path=path,
+                    exc=exc,
+                ),
+                port=path,
+            ) from exc
 
     def _pull(self, timeout: float) -> None:
         try:
@@ -206,7 +216,7 @@ class HidPostalScale(ContinuousScale):
             if port == "auto":
                 found = find_hid_scales()
                 if not found:
-                    raise ScaleDisconnected("no USB HID scale found", port=port)
+                    raise ScaleDisconnected(tr("no USB HID scale found"), port=port)
                 port = found[0]
             self._hidraw = port
             super().__init__(HidrawPort(port), baud, **kwargs)  # type: ignore[arg-type]
@@ -228,10 +238,10 @@ class HidPostalScale(ContinuousScale):
         return None
 
     def zero(self) -> None:
-        raise ScaleUnsupported("press ZERO on the USB scale")
+        raise ScaleUnsupported(tr("press ZERO on the USB scale"))
 
     def tare(self) -> None:
-        raise ScaleUnsupported("press TARE on the USB scale")
+        raise ScaleUnsupported(tr("press TARE on the USB scale"))
 
     def identify(self) -> str:
         self._await_any_frame()

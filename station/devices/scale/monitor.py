@@ -21,6 +21,7 @@ from typing import Any
 
 from station.devices.scale.base import NO_ANSWER, Reading, Scale, ScaleDisconnected, ScaleError
 from station.errors import StationError
+from station.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class ScaleMonitor:
         self._close()
         while not self._jobs.empty():
             _, fut = self._jobs.get_nowait()
-            fut.set_exception(ScaleError("the scale monitor stopped"))
+            fut.set_exception(ScaleError(tr("the scale monitor stopped")))
 
     def zero(self) -> Future[Any]:
         return self.submit(lambda scale: scale.zero())
@@ -97,7 +98,7 @@ class ScaleMonitor:
         """Run ``job(scale)`` on the monitor thread; fails if there is no scale right now."""
         fut: Future[Any] = Future()
         if not self.running:
-            fut.set_exception(ScaleError("the scale monitor is stopped"))
+            fut.set_exception(ScaleError(tr("the scale monitor is stopped")))
             return fut
         self._jobs.put((job, fut))
         with self._cond:
@@ -150,7 +151,7 @@ class ScaleMonitor:
             if not fut.set_running_or_notify_cancel():
                 continue
             if self.scale is None:
-                fut.set_exception(ScaleDisconnected("the scale is not connected"))
+                fut.set_exception(ScaleDisconnected(tr("the scale is not connected")))
                 continue
             try:
                 fut.set_result(job(self.scale))
@@ -169,7 +170,9 @@ class ScaleMonitor:
                 try:
                     self.scale = self._opener()
                 except (StationError, OSError) as exc:
-                    self._publish(Reading.no_answer(f"scale not connected: {_reason(exc)}"))
+                    self._publish(
+                        Reading.no_answer(tr("scale not connected: {reason}", reason=_reason(exc)))
+                    )
                     self._run_jobs()  # fail queued jobs at once
                     self._sleep(backoff)
                     backoff = min(backoff * 2, self.max_backoff)
@@ -181,14 +184,16 @@ class ScaleMonitor:
                 reading = self.scale.read_live()
             except ScaleDisconnected as exc:
                 self._close()
-                self._publish(Reading.no_answer(f"scale disconnected: {_reason(exc)}"))
+                self._publish(
+                    Reading.no_answer(tr("scale disconnected: {reason}", reason=_reason(exc)))
+                )
                 continue
             except ScaleError as exc:
                 reading = Reading.error(_reason(exc))
             except Exception as exc:  # a driver bug or an odd OS error: start over
                 log.exception("scale driver failed")
                 self._close()
-                self._publish(Reading.no_answer(f"scale failed: {_reason(exc)}"))
+                self._publish(Reading.no_answer(tr("scale failed: {reason}", reason=_reason(exc))))
                 self._sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
                 continue

@@ -38,10 +38,15 @@ from station.devices.scale.base import (
     make_reading,
     to_grams,
 )
+from station.i18n import N_, tr
 
 _WEIGHT = re.compile(r"^(S|T|SI)\s+([SD])\s+([-+]?\s*\d+(?:\.\d*)?)\s*([A-Za-z]+)\s*$")
 _STATUS = re.compile(r"^(S|SI|Z|T|ZI|TI)\s+([IAL+-])\s*$")
-_ERRORS = {"ES": "syntax error", "ET": "transmission error", "EL": "logical error"}
+_ERRORS = {
+    "ES": N_("syntax error"),
+    "ET": N_("transmission error"),
+    "EL": N_("logical error"),
+}
 
 
 def format_weight(command: str, stable: bool, value: str, unit: str) -> bytes:
@@ -58,18 +63,18 @@ def parse_weight_line(line: str) -> Reading | None:
         try:
             grams = to_grams(match.group(3), match.group(4))
         except ValueError:
-            return Reading.error(f"unreadable weight {text!r}")
+            return Reading.error(tr("unreadable weight {text!r}", text=text))
         return make_reading(grams, stable=stable)
     match = _STATUS.match(text)
     if match and match.group(1) in ("S", "SI"):
         code = match.group(2)
         if code == "+":
-            return Reading(None, False, OVERLOAD, "over capacity")
+            return Reading(None, False, OVERLOAD, tr("over capacity"))
         if code == "-":
-            return Reading(None, False, UNDERLOAD, "under zero")
-        return Reading(None, False, MOTION, "not stable in time")
+            return Reading(None, False, UNDERLOAD, tr("under zero"))
+        return Reading(None, False, MOTION, tr("not stable in time"))
     if text in _ERRORS:
-        return Reading(None, False, ERROR, f"scale reports {_ERRORS[text]}")
+        return Reading(None, False, ERROR, tr("scale reports {reason}", reason=tr(_ERRORS[text])))
     return None
 
 
@@ -99,7 +104,7 @@ class MtSicsScale(SerialScale):
         line = self._ask("SI", ("S", "SI"), self.timeout)
         if line is None:
             return Reading.no_answer()
-        return parse_weight_line(line) or Reading.error(f"unexpected answer {line!r}")
+        return parse_weight_line(line) or Reading.error(tr("unexpected answer {line!r}", line=line))
 
     def read_stable(self, timeout: float = 3.0) -> Reading:
         deadline = time.monotonic() + timeout
@@ -123,26 +128,45 @@ class MtSicsScale(SerialScale):
     def _command(self, command: str, what: str) -> str:
         line = self._ask(command, (command,), max(self.timeout, 3.0))
         if line is None:
-            raise ScaleNoAnswer(f"the scale did not answer {what}", port=self.port_name)
+            raise ScaleNoAnswer(
+                tr(
+                    "the scale did not answer {what}",
+                    what=tr(what),
+                ),
+                port=self.port_name,
+            )
         if line in _ERRORS:
-            raise ScaleRefused(f"{what}: scale reports {_ERRORS[line]}", code="scale_refused")
+            raise ScaleRefused(
+                tr(
+                    "{what}: scale reports {reason}",
+                    what=tr(what),
+                    reason=tr(_ERRORS[line]),
+                ),
+                code="scale_refused",
+            )
         parts = line.split()
         code = parts[1] if len(parts) > 1 else ""
         if code in ("A", "S"):
             return line
         reasons = {
-            "I": "the scale is busy or not stable",
-            "+": "the weight is above the range",
-            "-": "the weight is below the range",
-            "L": "the scale cannot do that now",
+            "I": N_("the scale is busy or not stable"),
+            "+": N_("the weight is above the range"),
+            "-": N_("the weight is below the range"),
+            "L": N_("the scale cannot do that now"),
         }
-        raise ScaleRefused(f"{what}: {reasons.get(code, line)}")
+        raise ScaleRefused(
+            tr(
+                "{what}: {reason}",
+                what=tr(what),
+                reason=tr(reasons[code]) if code in reasons else line,
+            )
+        )
 
     def zero(self) -> None:
-        self._command("Z", "zero")
+        self._command("Z", N_("zero"))
 
     def tare(self) -> None:
-        self._command("T", "tare")
+        self._command("T", N_("tare"))
 
     def identify(self) -> str:
         info: list[str] = []
@@ -150,7 +174,7 @@ class MtSicsScale(SerialScale):
             line = self._ask(command, (command,), self.timeout)
             if line is None:
                 if not info:
-                    raise ScaleNoAnswer("the scale did not answer", port=self.port_name)
+                    raise ScaleNoAnswer(tr("the scale did not answer"), port=self.port_name)
                 continue
             match = re.search(r'"([^"]*)"', line)
             if line.startswith(f"{command} A") and match:

@@ -12,6 +12,7 @@ from station.devices.scale.mt_sics import MtSicsScale
 from station.devices.scale.toledo_8213 import Toledo8213Scale
 from station.devices.scale.toledo_continuous import ToledoContinuousScale
 from station.errors import InvalidInput
+from station.i18n import tr
 
 DRIVERS: dict[str, type[Scale]] = {
     MtSicsScale.protocol: MtSicsScale,
@@ -28,7 +29,11 @@ def driver_class(protocol: str) -> type[Scale]:
         return DRIVERS[protocol.strip().lower()]
     except KeyError:
         raise InvalidInput(
-            f"unknown scale protocol {protocol!r}; one of: {', '.join(PROTOCOLS)}",
+            tr(
+                "unknown scale protocol {protocol!r}; one of: {protocols}",
+                protocol=protocol,
+                protocols=", ".join(PROTOCOLS),
+            ),
             code="invalid",
         ) from None
 

@@ -44,6 +44,7 @@ from station.devices.scale.base import (
     make_reading,
     to_grams,
 )
+from station.i18n import tr
 
 STX = 0x02
 CR = 0x0D
@@ -76,14 +77,14 @@ def status_reading(status: int) -> Reading:
     """What a ``?``-status answer to ``W`` means for the clerk."""
     status &= 0x3F
     if status & OVER_BIT:
-        return Reading(None, False, OVERLOAD, "over capacity")
+        return Reading(None, False, OVERLOAD, tr("over capacity"))
     if status & UNDER_BIT:
-        return Reading(None, False, UNDERLOAD, "under zero")
+        return Reading(None, False, UNDERLOAD, tr("under zero"))
     if status & MOTION_BIT:
         return make_reading(None, stable=False)
     if status & CENTER_ZERO_BIT:
         return make_reading(0, stable=True)
-    return Reading.error(f"scale status {status:#04x}")
+    return Reading.error(tr("scale status {status:#04x}", status=status))
 
 
 def parse_weight(body: bytes, unit: str = "kg", implied_decimals: int = 3) -> Reading | None:
@@ -153,7 +154,7 @@ class Toledo8213Scale(SerialScale):
         reading = parse_weight(body, self.unit, self.implied_decimals)
         if reading is None:
             self.invalid_frames += 1
-            return Reading.error(f"garbled answer {body!r}")
+            return Reading.error(tr("garbled answer {body!r}", body=body))
         return reading
 
     def read_live(self) -> Reading:
@@ -182,19 +183,19 @@ class Toledo8213Scale(SerialScale):
         self._write(b"Z")
         body = self._frame(time.monotonic() + max(self.timeout, 2.0))
         if body is None:
-            raise ScaleNoAnswer("the scale did not answer zero", port=self.port_name)
+            raise ScaleNoAnswer(tr("the scale did not answer zero"), port=self.port_name)
         if len(body) == 2 and body[:1] == b"?":
             status = body[1] & 0x3F
             if status & ZERO_RANGE_BIT:
-                raise ScaleRefused("zero: the weight is outside the zero range")
+                raise ScaleRefused(tr("zero: the weight is outside the zero range"))
             if status & (MOTION_BIT | OVER_BIT):
-                raise ScaleRefused("zero: the scale is moving or overloaded")
+                raise ScaleRefused(tr("zero: the scale is moving or overloaded"))
 
     def tare(self) -> None:
-        raise ScaleUnsupported("the Toledo 8213 protocol has no tare; tare on the scale itself")
+        raise ScaleUnsupported(tr("the Toledo 8213 protocol has no tare; tare on the scale itself"))
 
     def identify(self) -> str:
         reading = self._request(b"W", self.timeout)
         if reading is None:
-            raise ScaleNoAnswer("the scale did not answer", port=self.port_name)
+            raise ScaleNoAnswer(tr("the scale did not answer"), port=self.port_name)
         return f"Toledo 8213-compatible scale ({self.unit})"

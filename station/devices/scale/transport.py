@@ -19,6 +19,7 @@ import serial
 from serial.tools import list_ports
 
 from station.errors import StationError
+from station.i18n import tr
 
 BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 FRAMINGS = ("8N1", "7E1", "7O1", "8E1", "8O1", "7N2", "8N2")
@@ -71,7 +72,7 @@ def parse_framing(framing: str) -> tuple[int, str, float]:
     """``"7E1"`` → ``(7, "E", 1)``; raises ``ValueError`` on nonsense."""
     text = framing.strip().upper()
     if len(text) != 3 or text[0] not in "5678" or text[1] not in _PARITY or text[2] not in "12":
-        raise ValueError(f"framing must look like 8N1 or 7E1, not {framing!r}")
+        raise ValueError(tr("framing must look like 8N1 or 7E1, not {framing!r}", framing=framing))
     return int(text[0]), _PARITY[text[1]], float(text[2])
 
 
@@ -101,7 +102,14 @@ def open_port(
             exclusive=True if _is_local_device(url) else None,
         )
     except (serial.SerialException, OSError, ValueError) as exc:
-        raise PortUnavailable(f"cannot open {port}: {exc}", port=port) from exc
+        raise PortUnavailable(
+            tr(
+                "cannot open {port}: {exc}",
+                port=port,
+                exc=exc,
+            ),
+            port=port,
+        ) from exc
 
 
 def close_port(port: serial.SerialBase) -> None:
