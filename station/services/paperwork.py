@@ -167,3 +167,32 @@ def z_report_pdf(result: Any, paper: str = "A4") -> Path:
     out = documents_dir("z-reports") / f"Z-{data.date}{suffix}.pdf"
     render_z_report(data, out, paper=paper)
     return out
+
+
+def reprint_sticker(actor: Actor, tracking: str) -> Path:
+    """A new copy of a parcel's sticker, marked REPRINT; audited, since a sticker leads to a
+    parcel."""
+    from station.audit import unit_of_work
+
+    parcel = get_by_tracking(tracking)
+    out = documents_dir("stickers") / f"{parcel.tracking}-reprint.pdf"
+    path = sticker_pdf(actor, parcel.tracking, out, reprint=True)
+    with unit_of_work(actor, "parcel.reprint_sticker", "parcel", parcel.id) as change:
+        change.touch(parcel.id, "sticker reprinted")
+    return path
+
+
+def reprint_receipt(actor: Actor, receipt_no: str) -> Path:
+    from station.audit import unit_of_work
+    from station.errors import NotFound
+
+    record = Pickup.get_or_none(Pickup.receipt_no == receipt_no)
+    if record is None:
+        raise NotFound(f"No receipt {receipt_no}.")
+    path = receipt_pdf(
+        receipt_no, documents_dir("receipts") / f"{receipt_no}-reprint.pdf", reprint=True
+    )
+    with unit_of_work(actor, "pickup.reprint_receipt", "pickup", receipt_no) as change:
+        for parcel in Parcel.select(Parcel.id).where(Parcel.pickup == record.id):
+            change.touch(parcel.id, f"receipt {receipt_no} reprinted")
+    return path

@@ -144,3 +144,49 @@ def test_carrier_date_overdue_and_shelf_filters(make_window, qtbot, clerk, big_s
     qtbot.mouseClick(screen.reset_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot)
     assert screen.model.rowCount() == 4
+
+
+def test_reprint_sticker_and_receipt_from_history(make_window, qtbot, clerk, owner,
+                                                  big_station) -> None:
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from station.services.pickup import PickupRequest, pickup
+
+    views = _fill(clerk, 2)
+    result = pickup(clerk, PickupRequest(refs=(views[1].pickup_code,)))
+    window = make_window(clerk)
+    screen = window.show_screen("parcels")
+    wait_idle(qtbot)
+    detail = screen.detail
+    detail.load(views[0].tracking)
+    wait_idle(qtbot)
+    assert detail.buttons["sticker"].isEnabled() and not detail.buttons["receipt"].isEnabled()
+    qtbot.mouseClick(detail.buttons["sticker"], Qt.MouseButton.LeftButton)
+    wait_idle(qtbot)
+    qtbot.waitUntil(lambda: getattr(detail, "preview", None) is not None, timeout=10_000)
+    pdf = detail.preview.pdf
+    folder = Path(tempfile.mkdtemp())
+    (folder / "s.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(folder / "s.pdf"), "-"], capture_output=True,
+                          text=True).stdout
+    assert views[0].pickup_code in text and "REPRINT" in text
+    detail.preview.reject()
+    actions = [e["action"] for e in parcels.show(owner, views[0].tracking)["events"]]
+    assert actions == ["parcel.intake", "parcel.reprint_sticker"]
+
+    detail.load(views[1].tracking)
+    wait_idle(qtbot)
+    assert detail.buttons["receipt"].isEnabled()
+    detail.preview = None
+    qtbot.mouseClick(detail.buttons["receipt"], Qt.MouseButton.LeftButton)
+    wait_idle(qtbot)
+    qtbot.waitUntil(lambda: detail.preview is not None, timeout=10_000)
+    (folder / "r.pdf").write_bytes(detail.preview.pdf)
+    text = subprocess.run(["pdftotext", str(folder / "r.pdf"), "-"], capture_output=True,
+                          text=True).stdout
+    assert result.receipt_no in text
+    detail.preview.reject()
+    assert "pickup.reprint_receipt" in [
+        e["action"] for e in parcels.show(owner, views[1].tracking)["events"]]

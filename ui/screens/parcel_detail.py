@@ -36,13 +36,21 @@ from ui.widgets.banner import Banner
 # Audit actions as the clerk reads them.
 ACTIONS = ("parcel.intake", "parcel.pickup", "parcel.move", "parcel.mark_return",
            "parcel.unmark_return", "parcel.handover", "parcel.missing", "parcel.found",
-           "pickup.id_failed")
+           "pickup.id_failed", "parcel.reprint_sticker", "pickup.reprint_receipt")
 
 
 def _show_job(actor, tracking: str) -> dict[str, Any]:  # noqa: ANN001
     from station.services import parcels
 
     return parcels.show(actor, tracking)
+
+
+def _reprint_job(actor, what: str, key: str) -> bytes:  # noqa: ANN001
+    from station.services import paperwork
+
+    if what == "sticker":
+        return paperwork.reprint_sticker(actor, key).read_bytes()
+    return paperwork.reprint_receipt(actor, key).read_bytes()
 
 
 def _action_job(actor, action: str, tracking: str, slot: str) -> Any:  # noqa: ANN001, ANN401
@@ -101,6 +109,13 @@ class ParcelDetail(QWidget):
             self.buttons[action] = button
             row.addWidget(button)
         box.addLayout(row)
+        paper_row = QHBoxLayout()
+        for what in ("sticker", "receipt"):
+            button = QPushButton()
+            button.clicked.connect(lambda _=False, w=what: self.reprint(w))
+            self.buttons[what] = button
+            paper_row.addWidget(button)
+        box.addLayout(paper_row)
         layout.addWidget(self.actions)
         self.banner = Banner(auto_hide=True)
         layout.addWidget(self.banner)
@@ -157,6 +172,30 @@ class ParcelDetail(QWidget):
         self.buttons["unreturn"].setEnabled(status == "RETURN_PENDING")
         self.buttons["missing"].setEnabled(status in ("ON_SHELF", "RETURN_PENDING"))
         self.buttons["found"].setEnabled(status == "MISSING")
+        self.buttons["sticker"].setEnabled(bool(data.get("pickup_code")))
+        self.buttons["receipt"].setEnabled(bool(data.get("receipt_no")))
+
+    def reprint(self, what: str) -> None:
+        """Reprint from the parcel's history: the copy opens in the print preview, where the
+        clerk prints it (or saves the PDF)."""
+        if self.data is None or self.session.actor is None:
+            return
+        key = self.data["tracking"] if what == "sticker" else self.data.get("receipt_no")
+        if not key:
+            return
+        workers.run(_reprint_job, self.session.actor, what, key, owner=self, lane="paper",
+                    on_done=lambda pdf: self._preview(what, key, pdf), on_error=self._failed)
+
+    def _preview(self, what: str, key: str, pdf: bytes) -> None:
+        from ui.printing import DocKind, PrintPreviewDialog
+
+        service = self.session.print_service()
+        kind = DocKind("label" if what == "sticker" else "receipt")
+        self.preview = PrintPreviewDialog(pdf, kind, service, job_name=f"{what}-{key}",
+                                          parent=self)
+        self.preview.setModal(True)
+        self.preview.open()
+        self.load(self.data["tracking"] if self.data else key)
 
     def act(self, action: str) -> None:
         if self.data is None or self.session.actor is None:
@@ -187,6 +226,8 @@ class ParcelDetail(QWidget):
             "parcel.handover": self.tr("Handed to courier"),
             "parcel.missing": self.tr("Marked missing"), "parcel.found": self.tr("Found"),
             "pickup.id_failed": self.tr("ID check failed"),
+            "parcel.reprint_sticker": self.tr("Sticker reprinted"),
+            "pickup.reprint_receipt": self.tr("Receipt reprinted"),
         }
         return names.get(action, action)
 
@@ -209,6 +250,8 @@ class ParcelDetail(QWidget):
         self.buttons["unreturn"].setText(self.tr("Cancel return"))
         self.buttons["missing"].setText(self.tr("Mark missing"))
         self.buttons["found"].setText(self.tr("Found"))
+        self.buttons["sticker"].setText(self.tr("Reprint sticker…"))
+        self.buttons["receipt"].setText(self.tr("Reprint receipt…"))
         self.history_label.setText(self.tr("History"))
         self.events.setHorizontalHeaderLabels([self.tr("When"), self.tr("What"),
                                                self.tr("Who / detail")])
