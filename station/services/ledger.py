@@ -69,6 +69,7 @@ def book(
     pickup_id: int | None = None,
     parcel_id: int | None = None,
     reason: str = "",
+    day: date | None = None,
 ) -> LedgerEntry:
     """Add an entry inside the caller's unit of work."""
     if method not in METHODS:
@@ -89,7 +90,7 @@ def book(
         raise InvalidInput(tr("Amounts are whole fen."))
     return LedgerEntry.create(
         at=clock.now(),
-        day=open_day(),
+        day=day or open_day(),
         kind=kind,
         method=method,
         amount_fen=amount_fen,

@@ -10,6 +10,8 @@ import base64
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from peewee import JOIN
+
 from station import clock
 from station.audit import Actor, unit_of_work
 from station.domain.codes import parse_pickup_code
@@ -18,7 +20,7 @@ from station.domain.phone import parse_phone
 from station.domain.text import clean_text
 from station.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from station.i18n import N_, tr
-from station.models import PICKED_UP, Parcel, Pickup, active_clause
+from station.models import PICKED_UP, Parcel, Pickup, Slot, active_clause
 from station.services import ledger, settings, shelves
 from station.services.parcels import COLLECTABLE, get_by_tracking
 from station.services.views import ParcelView, parcel_view, snapshot
@@ -72,6 +74,26 @@ def resolve(ref: str) -> Parcel:
             )
         return parcel
     return get_by_tracking(ref, include_all=True)
+
+
+def resolve_many(refs: tuple[str, ...] | list[str]) -> list[Parcel]:
+    """Like resolve() for each ref, in order, with one query for all the pickup codes."""
+    codes = {ref: parse_pickup_code(ref) for ref in refs}
+    seqs = [code[2] for code in codes.values() if code is not None]
+    by_seq: dict[int, Parcel] = {}
+    if seqs:
+        query = Parcel.select().where(Parcel.code_seq.in_(seqs) & active_clause())
+        by_seq = {p.code_seq: p for p in query}
+    found = []
+    for ref in refs:
+        code = codes[ref]
+        if code is None:
+            found.append(get_by_tracking(ref, include_all=True))
+        elif code[2] in by_seq:
+            found.append(by_seq[code[2]])
+        else:
+            found.append(resolve(ref))  # raises the clerk's message
+    return found
 
 
 def id_check_needed(parcels: list[Parcel], proxy: bool) -> bool:
@@ -191,7 +213,7 @@ def _payment(request: PickupRequest, due: int) -> tuple[str | None, int, int, in
 def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
     if not request.refs:
         raise InvalidInput(tr("Scan or type at least one pickup code or tracking number."))
-    parcels = [resolve(ref) for ref in request.refs]
+    parcels = resolve_many(request.refs)
     ids = list(dict.fromkeys(p.id for p in parcels))
     parcels = [next(p for p in parcels if p.id == i) for i in ids]
     for p in parcels:
@@ -254,10 +276,16 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
                 tr("Another counter has just handed out one of these parcels. Look them up again."),
                 code="already_collected",
             )
-        fresh = list(Parcel.select().where(Parcel.id.in_(ids)).order_by(Parcel.id))
+        fresh = list(
+            Parcel.select(Parcel, Slot.id, Slot.label)
+            .join(Slot, JOIN.LEFT_OUTER, on=(Parcel.slot == Slot.id))
+            .where(Parcel.id.in_(ids))
+            .order_by(Parcel.id)
+        )
+        labels = {p.id: getattr(p.slot, "label", None) for p in fresh}
+        shelves.release_many([(p.slot.id if p.slot else None, p.size, p.code_seq) for p in fresh])
+        day = ledger.open_day() if due else None
         for p in fresh:
-            shelves.release_slot(p.slot_id, p.size)
-            shelves.release_code(p.code_seq)
             if p.cod_fen:
                 ledger.book(
                     actor,
@@ -266,6 +294,7 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
                     amount_fen=p.cod_fen,
                     pickup_id=record.id,
                     parcel_id=p.id,
+                    day=day,
                 )
             change.touch(p.id, receipt_no + (" proxy" if proxy else ""))
         change.entity_id = receipt_no
@@ -279,7 +308,7 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
             "proxy": proxy,
         }
     return PickupResult(
-        parcels=[parcel_view(p, actor) for p in fresh],
+        parcels=[parcel_view(p, actor, labels[p.id]) for p in fresh],
         due_fen=due,
         paid_fen=paid,
         change_fen=change_fen,

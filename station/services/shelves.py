@@ -263,6 +263,35 @@ def release_slot(slot_id: int | None, size: str) -> None:
     Slot.update({used: used - 1}).where(Slot.id == slot_id, used > 0).execute()
 
 
+def release_many(parcels: list[tuple[int | None, str, int | None]]) -> None:
+    """Free the places and codes of parcels leaving together: (slot_id, size, code_seq)."""
+    counts: dict[tuple[int, str], int] = {}
+    for slot_id, size, _ in parcels:
+        if slot_id is not None:
+            counts[(slot_id, size)] = counts.get((slot_id, size), 0) + 1
+    for (slot_id, size), n in counts.items():
+        used = USED[size]
+        run_sql(
+            f"UPDATE slot SET {used} = MAX({used} - ?, 0) WHERE id = ?"
+            if database_is_sqlite()
+            else f"UPDATE slot SET {used} = GREATEST({used} - ?, 0) WHERE id = ?",
+            (n, slot_id),
+        )
+    seqs = [seq for _, _, seq in parcels if seq is not None]
+    if seqs:
+        marks = ", ".join("?" * len(seqs))
+        run_sql(
+            f"UPDATE code_reservation SET released_at = ? WHERE seq IN ({marks})",
+            (clock.now(), *seqs),
+        )
+
+
+def database_is_sqlite() -> bool:
+    from station.models import database_proxy
+
+    return database_proxy.obj.param == "?"
+
+
 def take_code(slot: Slot, parcel_id: int | None = None) -> tuple[int, str]:
     """A sequence number not used by any parcel still here nor released within the cooldown,
     so an old message never leads to somebody else's parcel. Four digits while they last."""
