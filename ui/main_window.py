@@ -31,7 +31,9 @@ from ui.session import Session
 
 # (key, screen name, function key)
 NAV = (("intake", "F1"), ("pickup", "F2"), ("parcels", "F3"), ("shelves", "F4"),
-       ("settings", "F9"))
+       ("returns", "F5"), ("stocktake", "F7"), ("tickets", "F8"), ("settings", "F9"),
+       ("dayclose", "F10"), ("reports", "F11"), ("outbox", "Ctrl+M"))
+OWNER_SCREENS = ("dayclose", "reports")
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
              QEvent.Type.Wheel, QEvent.Type.TabletPress, QEvent.Type.TouchBegin}
 
@@ -187,6 +189,10 @@ class MainWindow(QMainWindow):
         self.login.set_ready()
         self.retranslate()
         s.start_scale()
+        if str(s.settings.value("outbox/run", "true")) != "false":
+            from ui.outbox_runner import start_outbox_worker
+
+            self._stop_outbox = start_outbox_worker(s)
         if info.get("actor") is not None:
             self._logged_in(info["actor"])
 
@@ -255,6 +261,8 @@ class MainWindow(QMainWindow):
         factories: dict[str, Callable[[], QWidget]] = {
             "intake": self._intake, "pickup": self._pickup, "parcels": self._parcels,
             "shelves": self._shelves, "settings": self._settings,
+            "returns": self._returns, "stocktake": self._stocktake, "tickets": self._tickets,
+            "dayclose": self._dayclose, "reports": self._reports, "outbox": self._outbox,
         }
         return factories[name]()
 
@@ -278,6 +286,47 @@ class MainWindow(QMainWindow):
 
         return ShelvesScreen(self.session)
 
+    def _returns(self) -> QWidget:
+        from ui.screens.returns import ReturnsScreen
+
+        return ReturnsScreen(self.session)
+
+    def _stocktake(self) -> QWidget:
+        from ui.screens.stocktake import StocktakeScreen
+
+        widget = StocktakeScreen(self.session)
+        signal = getattr(widget, "intake_requested", None)
+        if signal is not None:
+            signal.connect(self._intake_from_stocktake)
+        return widget
+
+    def _intake_from_stocktake(self, tracking: str) -> None:
+        """An unknown parcel found at stocktake goes through intake like a fresh scan."""
+        screen = self.show_screen("intake")
+        scan = getattr(screen, "scan_field", None)
+        if scan is not None:
+            scan.submit(tracking)
+
+    def _tickets(self) -> QWidget:
+        from ui.screens.tickets import TicketsScreen
+
+        return TicketsScreen(self.session)
+
+    def _dayclose(self) -> QWidget:
+        from ui.screens.day_close import DayCloseScreen
+
+        return DayCloseScreen(self.session)
+
+    def _reports(self) -> QWidget:
+        from ui.screens.reports import ReportsScreen
+
+        return ReportsScreen(self.session)
+
+    def _outbox(self) -> QWidget:
+        from ui.screens.outbox import OutboxScreen
+
+        return OutboxScreen(self.session)
+
     def _settings(self) -> QWidget:
         from ui.screens.settings import SettingsScreen
 
@@ -287,6 +336,8 @@ class MainWindow(QMainWindow):
 
     def show_screen(self, name: str) -> QWidget | None:
         if self.session.actor is None or self.pages.currentWidget() is not self.work_page:
+            return None
+        if name in OWNER_SCREENS and not self.session.actor.is_owner:
             return None
         widget = self.screen(name)
         self.stack.setCurrentWidget(widget)
@@ -316,7 +367,10 @@ class MainWindow(QMainWindow):
         names = {
             "intake": self.tr("Intake"), "pickup": self.tr("Pickup"),
             "parcels": self.tr("Parcels"), "shelves": self.tr("Shelves"),
-            "settings": self.tr("Settings"),
+            "settings": self.tr("Settings"), "returns": self.tr("Returns"),
+            "stocktake": self.tr("Stocktake"), "tickets": self.tr("Tickets"),
+            "dayclose": self.tr("Day close"), "reports": self.tr("Reports"),
+            "outbox": self.tr("Messages"),
         }
         for name, key in NAV:
             self.nav_buttons[name].setText(f"{key}  {names[name]}")
@@ -329,6 +383,10 @@ class MainWindow(QMainWindow):
 
     # -- status bar ------------------------------------------------------------------------
     def _actor_changed(self, actor: Actor | None) -> None:
+        # The money screens are the owner's; the core refuses clerks anyway, this only keeps
+        # the clerk's menu to what they can use.
+        for name in OWNER_SCREENS:
+            self.nav_buttons[name].setVisible(actor is not None and actor.is_owner)
         self._refresh_status()
 
     def _refresh_status(self) -> None:
@@ -372,4 +430,7 @@ class MainWindow(QMainWindow):
         if self.scan_router is not None:
             self.scan_router.uninstall()
         self.session.stop_scale()
+        stop_outbox = getattr(self, "_stop_outbox", None)
+        if stop_outbox is not None:
+            stop_outbox()
         workers.wait_done(msecs=10_000)

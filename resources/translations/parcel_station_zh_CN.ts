@@ -53,6 +53,149 @@
     </message>
 </context>
 <context>
+    <name>ChannelsPage</name>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="318" />
+        <source>Message settings saved.</source>
+        <translation>消息设置已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="326" />
+        <source>Channels, in the order tried</source>
+        <translation>发送渠道（按尝试顺序）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="328" />
+        <source>Message language</source>
+        <translation>消息语言</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="329" />
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="330" />
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="333" />
+        <source>Empty: notice_slips next to the station database</source>
+        <translation>留空：使用站点数据库旁的 notice_slips 文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="334" />
+        <source>SMS gateway (HTTP)</source>
+        <translation>短信网关（HTTP）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="334" />
+        <source>E-mail (SMTP)</source>
+        <translation>电子邮件（SMTP）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="335" />
+        <source>Notice slips (printed)</source>
+        <translation>取件通知单（打印）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="338" />
+        <source>On</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="338" />
+        <source>Gateway address</source>
+        <translation>网关地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="339" />
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="339" />
+        <source>Key header</source>
+        <translation>密钥请求头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="340" />
+        <source>Key prefix</source>
+        <translation>密钥前缀</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="340" />
+        <source>Request body</source>
+        <translation>请求内容</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="341" />
+        <source>Timeout (s)</source>
+        <translation>超时（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="341" />
+        <source>Drops repeats</source>
+        <translation>网关去重</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="342" />
+        <source>Message id field</source>
+        <translation>消息编号字段</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="342" />
+        <source>Success field</source>
+        <translation>成功标志字段</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="343" />
+        <source>Success value</source>
+        <translation>成功标志值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="343" />
+        <source>Mail server</source>
+        <translation>邮件服务器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="344" />
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="344" />
+        <source>Security</source>
+        <translation>加密方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="345" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="345" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="346" />
+        <source>Sender address</source>
+        <translation>发件人地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="346" />
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="349" />
+        <source>Save message settings</source>
+        <translation>保存消息设置</translation>
+    </message>
+</context>
+<context>
     <name>CounterPage</name>
     <message>
         <location filename="../../ui/screens/settings_local.py" line="116" />
@@ -160,6 +303,159 @@
     </message>
 </context>
 <context>
+    <name>DailyTab</name>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="130" />
+        <source>{0} h</source>
+        <translation>{0} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="135" />
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="141" />
+        <source>Day closed</source>
+        <translation>已日结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="142" />
+        <source>Day not closed yet</source>
+        <translation>尚未日结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="150" />
+        <source>Export the daily report</source>
+        <translation>导出日报表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="158" />
+        <source>Exporting {0}…</source>
+        <translation>正在导出 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="158" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="204" />
+        <source>Saved: {0}</source>
+        <translation>已保存：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="214" />
+        <source>Export cancelled: no file was written.</source>
+        <translation>已取消导出：未写入任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="224" />
+        <source>Day:</source>
+        <translation>日期：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="226" />
+        <source>Export {0}…</source>
+        <translation>导出 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="227" />
+        <source>Parcels</source>
+        <translation>包裹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="228" />
+        <source>Money taken by method</source>
+        <translation>按方式收款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="229" />
+        <source>By carrier</source>
+        <translation>按快递公司</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="230" />
+        <source>By clerk</source>
+        <translation>按店员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="231" />
+        <source>Received</source>
+        <translation>入库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="231" />
+        <source>Collected</source>
+        <translation>取件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="231" />
+        <source>Returned</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="232" />
+        <source>At the station at close</source>
+        <translation>日终在库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="232" />
+        <source>Overdue at close</source>
+        <translation>日终滞留</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="233" />
+        <source>Hand-overs</source>
+        <translation>取件次数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="233" />
+        <source>Average time on shelf</source>
+        <translation>平均在库时长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="234" />
+        <source>90% collected within</source>
+        <translation>90% 在此时长内取走</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="234" />
+        <source>Tickets opened</source>
+        <translation>新建工单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="235" />
+        <source>Tickets resolved</source>
+        <translation>已解决工单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="238" />
+        <source>Method</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="238" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="240" />
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="240" />
+        <source>Overdue</source>
+        <translation>滞留</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="241" />
+        <source>Clerk</source>
+        <translation>店员</translation>
+    </message>
+</context>
+<context>
     <name>DamageDialog</name>
     <message>
         <location filename="../../ui/screens/intake_form.py" line="265" />
@@ -195,6 +491,354 @@
         <location filename="../../ui/screens/intake_form.py" line="310" />
         <source>Photo saved: {0}</source>
         <translation>照片已保存：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardCharts</name>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="236" />
+        <source>Last {0} days: in vs out</source>
+        <translation>最近 {0} 天：入库与出库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="237" />
+        <location filename="../../ui/widgets/charts.py" line="271" />
+        <source>In</source>
+        <translation>入库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="238" />
+        <location filename="../../ui/widgets/charts.py" line="272" />
+        <source>Collected</source>
+        <translation>取件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="239" />
+        <source>Returned</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="240" />
+        <source>At the station (right axis)</source>
+        <translation>在库（右轴）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="242" />
+        <source>{0}: {1} parcels</source>
+        <translation>{0}：{1} 件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="245" />
+        <source>Time on shelf</source>
+        <translation>在库时长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="247" />
+        <source>Collected in the period</source>
+        <translation>期间内已取件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="249" />
+        <source>Still at the station</source>
+        <translation>仍在库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="251" />
+        <source>{0} parcels</source>
+        <translation>{0} 件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="258" />
+        <source>Shelf {0}: {1} of {2} places free</source>
+        <translation>货架 {0}：{2} 个位置中空闲 {1} 个</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="260" />
+        <source>Shelf {0}, size {1}: {2} of {3} places used</source>
+        <translation>货架 {0}，{1} 号件：{3} 个位置已用 {2} 个</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="264" />
+        <source>Shelf occupancy by size</source>
+        <translation>各货架占用（按尺寸）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="267" />
+        <source>Free</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="270" />
+        <source>Busiest hours (whole period)</source>
+        <translation>繁忙时段（整个期间）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="273" />
+        <source>{0}:00–{0}:59: {1} parcels</source>
+        <translation>{0}:00–{0}:59：{1} 件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="278" />
+        <source>≥{0} d</source>
+        <translation>≥{0} 天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="280" />
+        <source>{0}–{1} h</source>
+        <translation>{0}–{1} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="281" />
+        <source>{0}–{1} d</source>
+        <translation>{0}–{1} 天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="297" />
+        <source>Shelf {0}, size {1}</source>
+        <translation>货架 {0}，{1} 号件</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPanel</name>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="424" />
+        <source>Collected after {0} h on average; 90% within {1} h.</source>
+        <translation>平均 {0} 小时后取件；90% 在 {1} 小时内取走。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="437" />
+        <source>Last 30 days up to:</source>
+        <translation>最近 30 天，截至：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="438" />
+        <source>Click a bar to see the parcels behind it.</source>
+        <translation>点击柱条查看对应的包裹。</translation>
+    </message>
+</context>
+<context>
+    <name>DayCloseScreen</name>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="280" />
+        <source>Open: not closed yet</source>
+        <translation>营业中：尚未日结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="283" />
+        <source>Closed {0} by {1} ({2}). Corrections are booked on {3}.</source>
+        <translation>已于 {0} 由 {1} 日结（{2}）。更正将记入 {3}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="296" />
+        <source>Reason (required):</source>
+        <translation>原因（必填）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="297" />
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="313" />
+        <location filename="../../ui/screens/day_close.py" line="416" />
+        <source>Close the day</source>
+        <translation>日结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="314" />
+        <source>Close {0} with {1} counted? A closed day can never be changed; later corrections are booked on the next open day.</source>
+        <translation>以清点金额 {1} 日结 {0}？日结后不能再修改；之后的更正将记入下一个营业日。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="328" />
+        <source>{0} is closed ({1}). Variance {2}.</source>
+        <translation>{0} 已日结（{1}）。差额 {2}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="381" />
+        <source>Reverse a payment</source>
+        <translation>冲正收款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="382" />
+        <source>Entry {0}, {1}: why is it reversed? The reversal is booked on {2}.</source>
+        <translation>第 {0} 笔，{1}：冲正原因？冲正记入 {2}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="392" />
+        <source>Entry {0} reversed: {1} booked on {2}.</source>
+        <translation>第 {0} 笔已冲正：{1} 记入 {2}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="398" />
+        <source>Cash on delivery</source>
+        <translation>到付/代收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="398" />
+        <source>Freight</source>
+        <translation>运费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="399" />
+        <source>Storage fee</source>
+        <translation>保管费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="399" />
+        <source>Send</source>
+        <translation>寄件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="400" />
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="400" />
+        <source>Reversal</source>
+        <translation>冲正</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="409" />
+        <source>Day close is for the station owner only. Ask the owner to log in.</source>
+        <translation>日结仅限站长操作。请站长登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="411" />
+        <source>Business day:</source>
+        <translation>营业日：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="412" />
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="413" />
+        <source>Cash drawer count</source>
+        <translation>钱箱清点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="414" />
+        <source>Expected and counted</source>
+        <translation>应收与实收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="415" />
+        <source>Why the count differs, e.g. change given twice</source>
+        <translation>差额原因，如：找零多给</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="417" />
+        <location filename="../../ui/screens/day_close.py" line="419" />
+        <source>Z-report A4…</source>
+        <translation>日结报告 A4…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="418" />
+        <location filename="../../ui/screens/day_close.py" line="420" />
+        <source>Z-report 80 mm…</source>
+        <translation>日结报告 80 mm…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="421" />
+        <source>Reverse the selected entry…</source>
+        <translation>冲正所选账目…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="422" />
+        <source>Ledger entries of the day</source>
+        <translation>当日账目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="423" />
+        <source>Closed days (double-click to open)</source>
+        <translation>已日结的日期（双击打开）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="425" />
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="425" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="425" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="425" />
+        <source>Method</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="426" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="426" />
+        <location filename="../../ui/screens/day_close.py" line="429" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="426" />
+        <source>Reverses</source>
+        <translation>冲正对象</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="428" />
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="428" />
+        <source>Expected</source>
+        <translation>应收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="428" />
+        <source>Counted</source>
+        <translation>实收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="428" />
+        <source>Variance</source>
+        <translation>差额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/day_close.py" line="429" />
+        <source>Closed by</source>
+        <translation>日结人</translation>
+    </message>
+</context>
+<context>
+    <name>DenominationCounter</name>
+    <message>
+        <location filename="../../ui/widgets/denomination_counter.py" line="76" />
+        <source>Drawer total: {0}</source>
+        <translation>钱箱合计：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/denomination_counter.py" line="84" />
+        <source>Note / coin</source>
+        <translation>面额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/denomination_counter.py" line="85" />
+        <source>Pieces</source>
+        <translation>张/枚</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/denomination_counter.py" line="86" />
+        <source>Amount</source>
+        <translation>金额</translation>
     </message>
 </context>
 <context>
@@ -366,6 +1010,139 @@
         <location filename="../../ui/screens/common.py" line="240" />
         <source>Refused: {0}</source>
         <translation>操作被拒绝：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverPanel</name>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="177" />
+        <source>Scanned {0} of {1}</source>
+        <translation>已扫描 {0} / {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="187" />
+        <source>NOT FOR RETURN: {0} is not marked for return. Keep it on the shelf!</source>
+        <translation>不可退回：{0} 未标记退回。请留在货架上！</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="192" />
+        <source>WRONG COURIER: {0} goes back with {1}, not with this courier. Keep it for the {1} courier!</source>
+        <translation>快递员不对：{0} 应退给{1}，不是这位快递员。请留给{1}的快递员！</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="198" />
+        <source>{0} is already scanned.</source>
+        <translation>{0} 已扫描。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="204" />
+        <source>✓ {0} ({1}) leaves. {2} more marked for this carrier.</source>
+        <translation>✓ {0}（{1}）出库。该快递公司还有 {2} 件待退。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="211" />
+        <source>Select a parcel in the list first.</source>
+        <translation>请先在列表中选择一个包裹。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="220" />
+        <source>{0} stays on the shelf (no longer marked for return).</source>
+        <translation>{0} 留在货架上（已取消退回）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="229" />
+        <source>Scan each parcel as it leaves first.</source>
+        <translation>请先逐件扫描出库的包裹。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="233" />
+        <source>Type the courier's name.</source>
+        <translation>请输入快递员姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="237" />
+        <source>The courier signs on the pad first.</source>
+        <translation>请快递员先在签字板上签字。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="241" />
+        <source>Handing over…</source>
+        <translation>正在交接…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="252" />
+        <source>Handed over to {0}: {1} parcel(s), manifest {2}.</source>
+        <translation>已交给 {0}：{1} 件，交接单 {2}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="255" />
+        <source>{0} not scanned stay on the shelf.</source>
+        <translation>{0} 件未扫描，留在货架上。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="277" />
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="278" />
+        <source>Courier's name</source>
+        <translation>快递员姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="279" />
+        <source>As on the courier's badge</source>
+        <translation>与快递员工牌一致</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="280" />
+        <source>Tracking number</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="280" />
+        <source>Slot</source>
+        <translation>货位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="281" />
+        <source>Pickup code</source>
+        <translation>取件码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="281" />
+        <source>Days</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="281" />
+        <source>Scanned</source>
+        <translation>已扫描</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="282" />
+        <source>Keep on shelf (cancel return)</source>
+        <translation>留在货架（取消退回）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="283" />
+        <source>Courier's signature</source>
+        <translation>快递员签字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="284" />
+        <source>Courier signs here</source>
+        <translation>快递员在此签字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="286" />
+        <source>Clear signature</source>
+        <translation>清除签字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns_handover.py" line="287" />
+        <source>Complete hand-over (F12)</source>
+        <translation>完成交接（F12）</translation>
     </message>
 </context>
 <context>
@@ -679,6 +1456,19 @@
     </message>
 </context>
 <context>
+    <name>LogList</name>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="248" />
+        <source>Call: {0}</source>
+        <translation>回访：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="250" />
+        <source>Claim {0}</source>
+        <translation>索赔 {0}</translation>
+    </message>
+</context>
+<context>
     <name>LoginScreen</name>
     <message>
         <location filename="../../ui/screens/login.py" line="134" />
@@ -868,6 +1658,359 @@
         <source>Label printer: none (PDF files)</source>
         <translation>标签打印机：无（保存 PDF）</translation>
     </message>
+    <message>
+        <source>Returns</source>
+        <translation>退件</translation>
+    </message>
+    <message>
+        <source>Stocktake</source>
+        <translation>盘点</translation>
+    </message>
+    <message>
+        <source>Tickets</source>
+        <translation>异常件</translation>
+    </message>
+    <message>
+        <source>Day close</source>
+        <translation>日结</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>MethodCounts</name>
+    <message>
+        <location filename="../../ui/widgets/denomination_counter.py" line="181" />
+        <source>A reason is needed when a method differs from the ledger by more than {0}.</source>
+        <translation>任一收款方式与账目相差超过 {0} 时须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/denomination_counter.py" line="191" />
+        <source>Method</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/denomination_counter.py" line="191" />
+        <source>Expected</source>
+        <translation>应收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/denomination_counter.py" line="192" />
+        <source>Counted</source>
+        <translation>实收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/denomination_counter.py" line="192" />
+        <source>Variance</source>
+        <translation>差额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/denomination_counter.py" line="197" />
+        <source>Counted = expected (checked against the terminal's day summary)</source>
+        <translation>实收 = 应收（已与收款终端的日汇总核对）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/denomination_counter.py" line="199" />
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+</context>
+<context>
+    <name>NewTicketForm</name>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="197" />
+        <source>Write what happened (the note).</source>
+        <translation>请填写情况说明。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="201" />
+        <source>The claim is not an amount: type it like 12.50.</source>
+        <translation>索赔金额格式不对：请输入如 12.50。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="215" />
+        <source>New ticket</source>
+        <translation>新建工单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="221" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="221" />
+        <source>Parcel</source>
+        <translation>包裹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="222" />
+        <source>Customer contact</source>
+        <translation>客户联系方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="222" />
+        <source>What happened</source>
+        <translation>情况说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="223" />
+        <source>Claim (yuan)</source>
+        <translation>索赔（元）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="223" />
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="226" />
+        <source>Scan the parcel, or leave empty (phone complaint)</source>
+        <translation>扫描包裹，或留空（电话投诉）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="228" />
+        <source>Name and phone number</source>
+        <translation>姓名和电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="229" />
+        <source>Add photos…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="230" />
+        <source>Open ticket</source>
+        <translation>创建工单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="231" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxScreen</name>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="135" />
+        <source>{0} message(s) need the owner</source>
+        <translation>{0} 条消息需要站长处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="144" />
+        <source>All messages ({0})</source>
+        <translation>全部消息（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="154" />
+        <source>Select a message to see its text.</source>
+        <translation>选择一条消息查看内容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="157" />
+        <source>#{0} to {1} by {2}: {3}, {4} attempt(s)</source>
+        <translation>#{0} 发给 {1}，渠道 {2}：{3}，已尝试 {4} 次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="161" />
+        <source>Sent {0}</source>
+        <translation>发送于 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="163" />
+        <source>Last error: {0}</source>
+        <translation>最近错误：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="175" />
+        <source>Only the owner sends a message again or dismisses it.</source>
+        <translation>只有站长可以重发或撤销消息。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="189" />
+        <source>Message #{0} will be sent again now.</source>
+        <translation>消息 #{0} 将立即重发。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="193" />
+        <source>Message #{0} dismissed.</source>
+        <translation>消息 #{0} 已撤销。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="198" />
+        <source>Sending due messages now…</source>
+        <translation>正在发送待发消息…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="211" />
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="211" />
+        <source>Sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="212" />
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="212" />
+        <source>Retrying</source>
+        <translation>重试中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="213" />
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="213" />
+        <source>Interrupted (check)</source>
+        <translation>中断（请核实）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="214" />
+        <source>Dismissed</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="218" />
+        <source>SMS</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="218" />
+        <source>E-mail</source>
+        <translation>邮件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="218" />
+        <source>Slip</source>
+        <translation>通知单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="222" />
+        <source>printed slip</source>
+        <translation>打印通知单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="225" />
+        <source>Arrival</source>
+        <translation>到件通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="225" />
+        <source>Reminder</source>
+        <translation>催取提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="226" />
+        <source>Last notice</source>
+        <translation>最后通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="235" />
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="236" />
+        <source>Templates (owner)</source>
+        <translation>模板（站长）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="237" />
+        <source>Channels (owner)</source>
+        <translation>渠道（站长）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="248" />
+        <source>Same channel</source>
+        <translation>原渠道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="249" />
+        <source>by SMS</source>
+        <translation>改用短信</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="249" />
+        <source>by e-mail</source>
+        <translation>改用邮件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="250" />
+        <source>as a notice slip</source>
+        <translation>改为通知单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="252" />
+        <source>Send due messages now</source>
+        <translation>立即发送待发消息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="253" />
+        <source>Send again</source>
+        <translation>重发</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="254" />
+        <source>Dismiss</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="255" />
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="255" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="255" />
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="256" />
+        <source>To</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="256" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="256" />
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="257" />
+        <source>Next attempt</source>
+        <translation>下次尝试</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="257" />
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox.py" line="258" />
+        <source>Messages to recipients go out in the background. Red: failed; amber: interrupted — ask the recipient before sending again.</source>
+        <translation>给收件人的消息在后台发送。红色：失败；黄色：中断——重发前请先向收件人核实。</translation>
+    </message>
 </context>
 <context>
     <name>Paper</name>
@@ -1055,6 +2198,90 @@
         <location filename="../../ui/screens/parcel_detail.py" line="214" />
         <source>Who / detail</source>
         <translation>操作人 / 详情</translation>
+    </message>
+    <message>
+        <source>Reprint sticker…</source>
+        <translation>补打货架贴…</translation>
+    </message>
+    <message>
+        <source>Reprint receipt…</source>
+        <translation>补打取件凭证…</translation>
+    </message>
+    <message>
+        <source>Sticker reprinted</source>
+        <translation>已补打货架贴</translation>
+    </message>
+    <message>
+        <source>Receipt reprinted</source>
+        <translation>已补打取件凭证</translation>
+    </message>
+</context>
+<context>
+    <name>ParcelListDialog</name>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="320" />
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="324" />
+        <source>Tracking number</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="324" />
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="324" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="325" />
+        <source>Pickup code</source>
+        <translation>取件码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="325" />
+        <source>Slot</source>
+        <translation>货位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="325" />
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="325" />
+        <source>Recipient</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="326" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="326" />
+        <source>Received</source>
+        <translation>入库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="326" />
+        <source>Left</source>
+        <translation>离站时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="349" />
+        <source>{0} parcels (the first {1} shown)</source>
+        <translation>共 {0} 件（显示前 {1} 件）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/charts.py" line="352" />
+        <source>{0} parcels</source>
+        <translation>{0} 件</translation>
     </message>
 </context>
 <context>
@@ -1563,6 +2790,230 @@
     </message>
 </context>
 <context>
+    <name>ReportsScreen</name>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="298" />
+        <source>Reports are for the station owner only. Ask the owner to log in.</source>
+        <translation>报表仅限站长查看。请站长登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="300" />
+        <source>Daily report</source>
+        <translation>日报表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="300" />
+        <source>Dashboard</source>
+        <translation>数据看板</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/reports.py" line="301" />
+        <source>Carrier settlement</source>
+        <translation>快递结算</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPanel</name>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="81" />
+        <source>this shelf (no slot marked)</source>
+        <translation>本货架（未标货位）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="83" />
+        <source>moved</source>
+        <translation>已移位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="85" />
+        <source>will be moved</source>
+        <translation>将移位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="87" />
+        <source>put it back by hand</source>
+        <translation>需手工放回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="93" />
+        <source>Done: expected {0}, found {1}. {2} marked MISSING, {3} misplaced, {4} unknown, {5} found again.</source>
+        <translation>已完成：应在架 {0}，找到 {1}。{2} 件标记为缺失，{3} 件错位，{4} 件未知，{5} 件找回。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="96" />
+        <source>Preview (nothing changed yet): expected {0}, found {1}. {2} would be marked MISSING, {3} misplaced, {4} unknown, {5} found again.</source>
+        <translation>预览（尚未更改）：应在架 {0}，找到 {1}。将有 {2} 件标记为缺失，{3} 件错位，{4} 件未知，{5} 件找回。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="116" />
+        <source>Result</source>
+        <translation>盘点结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="117" />
+        <source>Missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="117" />
+        <source>Misplaced</source>
+        <translation>错位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="118" />
+        <source>Unknown (not at the station)</source>
+        <translation>未知（不在本站）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="119" />
+        <source>Found again</source>
+        <translation>找回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="122" />
+        <source>Take in the selected unknown parcel…</source>
+        <translation>入库选中的未知包裹…</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnsScreen</name>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="169" />
+        <source>(last notice)</source>
+        <translation>（含最后通知）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="183" />
+        <source>{0} overdue parcel(s) on the shelf, {1} marked for return</source>
+        <translation>货架上滞留 {0} 件，已标记退回 {1} 件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="185" />
+        <source>Mark for return ({0})</source>
+        <translation>标记退回（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="187" />
+        <source>Courier hand-over ({0})</source>
+        <translation>退件交接（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="202" />
+        <source>{0} is already marked for return.</source>
+        <translation>{0} 已标记退回。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="205" />
+        <source>{0} is not overdue: keep it on the shelf.</source>
+        <translation>{0} 未滞留：请留在货架上。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="209" />
+        <source>✓ {0} ticked ({1} ticked). F12 marks them for return.</source>
+        <translation>✓ 已勾选 {0}（共 {1} 件）。按 F12 标记退回。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="216" />
+        <source>Tick or scan the parcels to return first.</source>
+        <translation>请先勾选或扫描要退回的包裹。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="227" />
+        <source>{0} parcel(s) marked for return: put them in the returns area for the courier.</source>
+        <translation>已标记退回 {0} 件：请放到退件区等快递员取走。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="249" />
+        <source>Courier hand-over: choose the carrier, type the courier's name, scan each parcel as it leaves; the courier signs; F12 completes.</source>
+        <translation>退件交接：选择快递公司，输入快递员姓名，逐件扫描出库；快递员签字；按 F12 完成。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="252" />
+        <source>Overdue parcels: tick them or scan them, then mark them for return (F12).</source>
+        <translation>滞留件：勾选或扫描，然后标记退回（F12）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="263" />
+        <source>Scan (F5)</source>
+        <translation>扫描（F5）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="264" />
+        <source>Scan a parcel's barcode or sticker, Enter</source>
+        <translation>扫描包裹条码或货架贴，回车</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="265" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="266" />
+        <source>Messages…</source>
+        <translation>消息…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="267" />
+        <source>Overdue</source>
+        <translation>滞留件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="268" />
+        <source>Tracking number</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="268" />
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="268" />
+        <source>Slot</source>
+        <translation>货位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="269" />
+        <source>Pickup code</source>
+        <translation>取件码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="269" />
+        <source>Recipient</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="269" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="270" />
+        <source>Received</source>
+        <translation>入库时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="270" />
+        <source>Days on shelf</source>
+        <translation>在架天数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="271" />
+        <source>Reminders sent</source>
+        <translation>已发提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="272" />
+        <source>Tick all</source>
+        <translation>全选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/returns.py" line="273" />
+        <source>Tick none</source>
+        <translation>全不选</translation>
+    </message>
+</context>
+<context>
     <name>ScaleSettingsPage</name>
     <message>
         <location filename="../../ui/widgets/scale_settings.py" line="67" />
@@ -1668,6 +3119,140 @@
     </message>
 </context>
 <context>
+    <name>SettlementTab</name>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="121" />
+        <location filename="../../ui/screens/settlement.py" line="215" />
+        <source>All carriers</source>
+        <translation>全部快递公司</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="139" />
+        <source>Type both fees, e.g. 0.30.</source>
+        <translation>请填写两项费用，如 0.30。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="149" />
+        <source>{0}: {1} a parcel, {2} a return.</source>
+        <translation>{0}：每件 {1}，每件退回 {2}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="164" />
+        <source>{0} owes {1}: {2} parcels × {3} + {4} returns × {5}.</source>
+        <translation>{0} 应付 {1}：{2} 件 × {3} + {4} 件退回 × {5}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="172" />
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="174" />
+        <source>Carriers owe {0} in all.</source>
+        <translation>各快递公司应付合计 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="178" />
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="179" />
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="183" />
+        <source>Parcels</source>
+        <translation>入库件数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="183" />
+        <source>Returns</source>
+        <translation>退回件数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="184" />
+        <source>Parcel fees</source>
+        <translation>入库费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="184" />
+        <source>Return fees</source>
+        <translation>退回费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="185" />
+        <source>Owed</source>
+        <translation>应付</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="193" />
+        <source>Save the statement</source>
+        <translation>保存结算单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="199" />
+        <source>Saved: {0}</source>
+        <translation>已保存：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="203" />
+        <source>Carrier:</source>
+        <translation>快递公司：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="203" />
+        <source>From:</source>
+        <translation>从：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="204" />
+        <source>To:</source>
+        <translation>至：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="206" />
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="207" />
+        <source>Last month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="208" />
+        <source>Calculate</source>
+        <translation>计算</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="209" />
+        <source>Fee per parcel:</source>
+        <translation>每件费用：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="210" />
+        <source>Fee per return:</source>
+        <translation>每件退回费：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="211" />
+        <source>Save fees</source>
+        <translation>保存费用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="212" />
+        <source>Statement XLSX…</source>
+        <translation>结算单 XLSX…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settlement.py" line="213" />
+        <source>Statement PDF…</source>
+        <translation>结算单 PDF…</translation>
+    </message>
+</context>
+<context>
     <name>ShelvesScreen</name>
     <message>
         <location filename="../../ui/screens/shelves.py" line="186" />
@@ -1765,6 +3350,67 @@
         <location filename="../../ui/screens/shelves.py" line="302" />
         <source>Parcels on this layer</source>
         <translation>本层包裹</translation>
+    </message>
+</context>
+<context>
+    <name>SignOffBar</name>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="183" />
+        <source>Every stocktake is signed off.</source>
+        <translation>所有盘点均已签署。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="185" />
+        <source>shelf {0}</source>
+        <translation>货架 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="186" />
+        <source>the whole station</source>
+        <translation>全站</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="188" />
+        <source>Stocktake #{0} ({1}, {2}, by {3}) waits for the owner's sign-off.</source>
+        <translation>盘点 #{0}（{1}，{2}，{3} 盘点）待站长签署。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="192" />
+        <source>Only the owner signs off a stocktake.</source>
+        <translation>只有站长可以签署盘点。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="212" />
+        <source>Stocktake #{0} signed off. Report: {1}</source>
+        <translation>盘点 #{0} 已签署。报告：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="228" />
+        <source>Owner sign-off…</source>
+        <translation>站长签署…</translation>
+    </message>
+</context>
+<context>
+    <name>SignOffDialog</name>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="132" />
+        <source>Sign off the stocktake</source>
+        <translation>签署盘点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="138" />
+        <source>Note (optional)</source>
+        <translation>备注（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="143" />
+        <source>Owner signs here</source>
+        <translation>站长在此签字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake_parts.py" line="147" />
+        <source>Sign off</source>
+        <translation>签署</translation>
     </message>
 </context>
 <context>
@@ -1943,6 +3589,214 @@
     </message>
 </context>
 <context>
+    <name>StocktakeScreen</name>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="173" />
+        <source>Whole station</source>
+        <translation>全站</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="175" />
+        <source>Shelf {0}</source>
+        <translation>货架 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="178" />
+        <source>Slot: not marked</source>
+        <translation>货位：未标记</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="217" />
+        <source>shelf {0}</source>
+        <translation>货架 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="217" />
+        <source>the whole station</source>
+        <translation>全站</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="220" />
+        <source>Resumed the stocktake of {0} started {1}: {2} scans kept. Carry on scanning.</source>
+        <translation>已恢复 {1} 开始的{0}盘点：保留 {2} 条扫描。请继续扫描。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="224" />
+        <source>Stocktake of {0}: scan a slot marker (@A-2) or pick the slot, then every parcel in it.</source>
+        <translation>盘点{0}：先扫描货位标记（@A-2）或选择货位，再扫描其中每个包裹。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="256" />
+        <source>There is no slot {0}. Slots are named like A-2.</source>
+        <translation>没有货位 {0}。货位名称形如 A-2。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="261" />
+        <source>slot not marked</source>
+        <translation>未标货位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="262" />
+        <source>Now scanning in {0}.</source>
+        <translation>正在盘点 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="262" />
+        <source>no slot</source>
+        <translation>无货位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="269" />
+        <source>UNKNOWN: {0} is not at this station. Put it aside for intake.</source>
+        <translation>未知：{0} 不在本站记录中。请放到一边待入库。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="274" />
+        <source>{0} is already counted.</source>
+        <translation>{0} 已计数。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="279" />
+        <source>FOUND AGAIN: {0} was missing.</source>
+        <translation>找回：{0} 原为缺失。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="282" />
+        <source>{0} belongs in {1}, not on this shelf.</source>
+        <translation>{0} 应在 {1}，不属于本货架。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="285" />
+        <source>MISPLACED: {0} belongs in {1}; found in {2}.</source>
+        <translation>错位：{0} 应在 {1}，实际在 {2}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="288" />
+        <source>✓ {0} ({1})</source>
+        <translation>✓ {0}（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="295" />
+        <source>The last scan was taken back.</source>
+        <translation>已撤回上一条扫描。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="304" />
+        <source>Stocktake abandoned: nothing was changed.</source>
+        <translation>已放弃盘点：未做任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="310" />
+        <source>Expected {0}</source>
+        <translation>应在架 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="311" />
+        <source>Found {0}</source>
+        <translation>已找到 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="312" />
+        <source>Not found yet {0}</source>
+        <translation>未找到 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="313" />
+        <source>Not expected {0}</source>
+        <translation>非预期 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="314" />
+        <source>Slot: {0}</source>
+        <translation>货位：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="325" />
+        <source>Scans ({0})</source>
+        <translation>扫描记录（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="330" />
+        <source>Apply the result (F12)</source>
+        <translation>确认并应用（F12）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="331" />
+        <source>Finish (F12)</source>
+        <translation>完成（F12）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="354" />
+        <source>Check the result below. F12 again applies it: {0} marked MISSING, {1} moved.</source>
+        <translation>请核对下方结果。再按 F12 应用：{0} 件标记缺失，{1} 件移位。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="361" />
+        <source>Stocktake finished: {0} of {1} found. Unknown parcels can be taken in below.</source>
+        <translation>盘点完成：{1} 件中找到 {0} 件。未知包裹可在下方入库。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="378" />
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="379" />
+        <source>Scan a parcel, or a slot marker like @A-2</source>
+        <translation>扫描包裹，或货位标记如 @A-2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="380" />
+        <source>Slot</source>
+        <translation>货位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="380" />
+        <source>Tracking number</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="381" />
+        <source>Pickup code</source>
+        <translation>取件码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="381" />
+        <source>Recipient</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="381" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="382" />
+        <source>Found</source>
+        <translation>找到</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="383" />
+        <source>Take back the last scan</source>
+        <translation>撤回上一条扫描</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="384" />
+        <source>Abandon</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="385" />
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/stocktake.py" line="389" />
+        <source>Choose a shelf (or the whole station) and press Start, or just scan.</source>
+        <translation>选择货架（或全站）后按“开始”，或直接扫描。</translation>
+    </message>
+</context>
+<context>
     <name>TakenList</name>
     <message>
         <location filename="../../ui/screens/intake_form.py" line="352" />
@@ -1978,6 +3832,388 @@
         <location filename="../../ui/screens/intake_form.py" line="353" />
         <source>Weight</source>
         <translation>重量</translation>
+    </message>
+</context>
+<context>
+    <name>TemplatesPage</name>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="139" />
+        <source>Your own text</source>
+        <translation>自定义文本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="139" />
+        <source>Built-in text</source>
+        <translation>内置文本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="171" />
+        <source>Template saved: new messages use it.</source>
+        <translation>模板已保存：新消息将使用它。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="179" />
+        <source>Arrival (on intake)</source>
+        <translation>到件通知（入库时）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="179" />
+        <source>Reminder</source>
+        <translation>催取提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="180" />
+        <source>Last notice before return</source>
+        <translation>退回前最后通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="181" />
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="181" />
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="192" />
+        <source>Insert a placeholder…</source>
+        <translation>插入占位符…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="195" />
+        <source>E-mail subject</source>
+        <translation>邮件主题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="196" />
+        <source>Text</source>
+        <translation>正文</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="197" />
+        <source>Preview with sample values:</source>
+        <translation>示例预览：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="198" />
+        <source>Back to the built-in text</source>
+        <translation>恢复内置文本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/outbox_settings.py" line="199" />
+        <source>Save template</source>
+        <translation>保存模板</translation>
+    </message>
+</context>
+<context>
+    <name>TicketDetail</name>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="119" />
+        <source>none (phone complaint)</source>
+        <translation>无（电话投诉）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="120" />
+        <source>Parcel: {0}</source>
+        <translation>包裹：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="121" />
+        <source>Contact: {0}</source>
+        <translation>联系方式：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="122" />
+        <source>Opened {0} by {1}</source>
+        <translation>{0} 由 {1} 创建</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="123" />
+        <source>Acknowledge by {0}</source>
+        <translation>须在 {0} 前受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="124" />
+        <source>Acknowledged</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="125" />
+        <source>Answer by {0}</source>
+        <translation>须在 {0} 前答复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="126" />
+        <source>Claim: {0}</source>
+        <translation>索赔：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="128" />
+        <source>Resolution: {0}</source>
+        <translation>处理结果：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="131" />
+        <source>Photos: {0}</source>
+        <translation>照片：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="148" />
+        <source>Only the owner changes a claim.</source>
+        <translation>只有站长可以修改索赔。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="161" />
+        <source>Ticket #{0} saved.</source>
+        <translation>工单 #{0} 已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="172" />
+        <source>Not an amount: type it like 12.50.</source>
+        <translation>金额格式不对：请输入如 12.50。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="179" />
+        <source>Write the resolution in the note field first.</source>
+        <translation>请先在备注栏写明处理结果。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="197" />
+        <source>Next step</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="198" />
+        <source>Note: what was said or done</source>
+        <translation>备注：沟通内容或处理情况</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="205" />
+        <source>Change status</source>
+        <translation>更改状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="206" />
+        <source>Record follow-up call</source>
+        <translation>记录回访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="207" />
+        <source>Set claim</source>
+        <translation>设定索赔</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="208" />
+        <source>Add photos…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="209" />
+        <source>Resolve</source>
+        <translation>结案</translation>
+    </message>
+</context>
+<context>
+    <name>Tickets</name>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="36" />
+        <source>Damaged</source>
+        <translation>破损</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="37" />
+        <source>Missing</source>
+        <translation>缺件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="38" />
+        <source>Refused</source>
+        <translation>拒收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="39" />
+        <source>Wrong address</source>
+        <translation>地址错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="40" />
+        <source>Delay</source>
+        <translation>延误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="41" />
+        <source>Complaint</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="42" />
+        <source>Lost</source>
+        <translation>丢失</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="48" />
+        <source>Open</source>
+        <translation>待受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="49" />
+        <source>Acknowledged</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="50" />
+        <source>In progress</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="51" />
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="52" />
+        <source>Resolved</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="58" />
+        <source>Reached</source>
+        <translation>已接通</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="59" />
+        <source>No answer</source>
+        <translation>无人接听</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="60" />
+        <source>Call back later</source>
+        <translation>稍后回电</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="61" />
+        <source>Satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="62" />
+        <source>Not satisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="69" />
+        <source>Ack late</source>
+        <translation>受理超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="70" />
+        <source>Not acknowledged in time</source>
+        <translation>未按时受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="73" />
+        <source>Answer late</source>
+        <translation>答复超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="74" />
+        <source>Answer overdue</source>
+        <translation>答复超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="138" />
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets_parts.py" line="139" />
+        <source>Pictures</source>
+        <translation>图片</translation>
+    </message>
+</context>
+<context>
+    <name>TicketsScreen</name>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="286" />
+        <source>{0} ticket(s), {1} overdue</source>
+        <translation>工单 {0} 个，超时 {1} 个</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="308" />
+        <source>Ticket #{0} is open for {1}.</source>
+        <translation>{1} 已有工单 #{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="317" />
+        <source>New ticket: choose the kind and write what happened.</source>
+        <translation>新建工单：选择类型并填写情况说明。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="328" />
+        <source>Ticket #{0} opened: acknowledge it within 5 minutes.</source>
+        <translation>工单 #{0} 已创建：请在 5 分钟内受理。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="346" />
+        <source>Scan a parcel to open or find its ticket</source>
+        <translation>扫描包裹以新建或查找工单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="347" />
+        <source>New ticket (Ctrl+N)</source>
+        <translation>新建工单（Ctrl+N）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="348" />
+        <source>Show resolved</source>
+        <translation>显示已结案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="349" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="349" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="349" />
+        <source>Parcel</source>
+        <translation>包裹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="350" />
+        <source>Contact</source>
+        <translation>联系方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="350" />
+        <source>Opened</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="350" />
+        <source>Answer by</source>
+        <translation>答复期限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="351" />
+        <source>Claim</source>
+        <translation>索赔</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="351" />
+        <source>Overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/tickets.py" line="356" />
+        <source>Red rows are overdue. Select a ticket to work on it.</source>
+        <translation>红色行为超时工单。选择工单进行处理。</translation>
     </message>
 </context>
 <context>

@@ -65,8 +65,11 @@ def _list_table(title: str, items: Sequence[str], body: float) -> list[Block | T
     rows: list[list[str]] = [[str(i), t] for i, t in enumerate(items, start=1)]
     return [
         Para(f"{title} ({len(items)})", body + 1, bold=True, keep_with_next=True, space_after=2),
-        Table((Column("#", 0.08), Column("运单号 / 扫描内容 Tracking / scan", 0.92)), rows,
-              size=body - 0.5),
+        Table(
+            (Column("#", 0.08), Column("运单号 / 扫描内容 Tracking / scan", 0.92)),
+            rows,
+            size=body - 0.5,
+        ),
         Space(6),
     ]
 
@@ -96,21 +99,42 @@ def stocktake_flow(data: StocktakeReportData) -> Flow:
         ["找回 Recovered", str(len(data.recovered))],
     ]
     f.add(Para("汇总 Summary", body + 1, bold=True, keep_with_next=True, space_after=2))
-    f.add(Table((Column("项目 Item", 0.7), Column("数量 Count", 0.3, "right")), summary,
-                size=body))
+    f.add(Table((Column("项目 Item", 0.7), Column("数量 Count", 0.3, "right")), summary, size=body))
     f.add(Space(8))
     f.add(*_list_table("缺失 Missing", data.missing, body))
     if data.misplaced:
         rows = [
-            [str(i), m.tracking, m.expected_slot or "—", m.found_slot or "?",
-             "已移 moved" if m.moved else "待放回 put back"]
+            [
+                str(i),
+                m.tracking,
+                m.expected_slot or "—",
+                m.found_slot or "?",
+                "已移 moved" if m.moved else "待放回 put back",
+            ]
             for i, m in enumerate(data.misplaced, start=1)
         ]
-        f.add(Para(f"错位 Misplaced ({len(rows)})", body + 1, bold=True, keep_with_next=True,
-                   space_after=2))
-        f.add(Table((Column("#", 0.08), Column("运单号 Tracking", 0.4),
-                     Column("原货位 Was", 0.14), Column("实际 Found", 0.14),
-                     Column("处理 Action", 0.24)), rows, size=body - 0.5))
+        f.add(
+            Para(
+                f"错位 Misplaced ({len(rows)})",
+                body + 1,
+                bold=True,
+                keep_with_next=True,
+                space_after=2,
+            )
+        )
+        f.add(
+            Table(
+                (
+                    Column("#", 0.08),
+                    Column("运单号 Tracking", 0.4),
+                    Column("原货位 Was", 0.14),
+                    Column("实际 Found", 0.14),
+                    Column("处理 Action", 0.24),
+                ),
+                rows,
+                size=body - 0.5,
+            )
+        )
         f.add(Space(6))
     f.add(*_list_table("未知 Unknown", data.unknown, body))
     f.add(*_list_table("找回 Recovered", data.recovered, body))
@@ -118,13 +142,14 @@ def stocktake_flow(data: StocktakeReportData) -> Flow:
         f.add(Para(f"站长备注 Owner's note: {data.note}", body, space_after=4))
     f.add(
         Space(4, keep_with_next=True),
-        Para("本人已核对以上盘点结果 I have checked the stocktake above.", 9,
-             keep_with_next=True),
+        Para("本人已核对以上盘点结果 I have checked the stocktake above.", 9, keep_with_next=True),
         Rule(space=4, weight=0.3, keep_with_next=True),
     )
     if data.signature_png:
-        f.add(Para(f"站长签字 Owner's signature: {data.signed_by}", 9, keep_with_next=True),
-              Picture(data.signature_png, max_height=22 * MM, max_width=80 * MM))
+        f.add(
+            Para(f"站长签字 Owner's signature: {data.signed_by}", 9, keep_with_next=True),
+            Picture(data.signature_png, max_height=22 * MM, max_width=80 * MM),
+        )
     else:
         label = f"站长 Owner {data.signed_by} 签字/日期 Sign/Date".replace("  ", " ")
         f.add(Signatures([label]))

@@ -13,6 +13,7 @@ from typing import Any
 from station import clock
 from station import db as station_db
 from station.audit import Actor
+from station.i18n import tr
 from station.models import Carrier, Handover, Parcel, Pickup, database_proxy
 from station.services import settings
 from station.services.parcels import get_by_tracking
@@ -188,7 +189,7 @@ def reprint_receipt(actor: Actor, receipt_no: str) -> Path:
 
     record = Pickup.get_or_none(Pickup.receipt_no == receipt_no)
     if record is None:
-        raise NotFound(f"No receipt {receipt_no}.")
+        raise NotFound(tr("No receipt {receipt_no}.", receipt_no=receipt_no))
     path = receipt_pdf(
         receipt_no, documents_dir("receipts") / f"{receipt_no}-reprint.pdf", reprint=True
     )

@@ -6,7 +6,6 @@ import pytest
 from station import db as station_db
 from station.audit import Actor
 from station.errors import DatabaseProblem, NotAllowed
-from station.models import Parcel
 from station.services import backup
 
 from .helpers import take_in

@@ -60,6 +60,7 @@ def ui_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> QSettings:
     settings.setValue("printing/fallback_dir", str(tmp_path / "unprinted"))
     settings.setValue("idle_lock_minutes", 0)
     settings.setValue("counter", "counter-1")
+    settings.setValue("outbox/run", "false")  # tests drive the outbox sender themselves
     return settings
 
 
