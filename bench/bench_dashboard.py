@@ -144,6 +144,8 @@ def main() -> None:
     dash = dashboard.dashboard(boss)
     timed("dashboard, last 30 days", lambda: dashboard.dashboard(boss))
     timed("trend (reports.trend), last 30 days", lambda: reports.trend(boss, 30))
+    month = (today - timedelta(days=30), today)
+    timed("owed by every carrier, 31 days", lambda: dashboard.owed_by_carrier(boss, *month))
     day = dash.days[-2].date
     for bar in (
         dashboard.Bar("days", day, "received"),

@@ -31,8 +31,10 @@ from ui.session import Session
 
 # (key, screen name, function key)
 NAV = (("intake", "F1"), ("pickup", "F2"), ("parcels", "F3"), ("shelves", "F4"),
-       ("returns", "F5"), ("stocktake", "F7"), ("tickets", "F8"), ("settings", "F9"),
-       ("dayclose", "F10"), ("reports", "F11"), ("outbox", "Ctrl+M"))
+       ("returns", "F5"), ("stocktake", "Alt+S"), ("tickets", "Alt+T"), ("settings", "F9"),
+       ("dayclose", "F10"), ("reports", "F11"), ("outbox", "Alt+M"))
+# F6-F8 and F12 belong to the screens (damage note, ID check, proxy, complete): the screens
+# reached less often at the counter take Alt+letter so no key is ambiguous.
 OWNER_SCREENS = ("dayclose", "reports")
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
              QEvent.Type.Wheel, QEvent.Type.TabletPress, QEvent.Type.TouchBegin}
@@ -289,7 +291,7 @@ class MainWindow(QMainWindow):
     def _returns(self) -> QWidget:
         from ui.screens.returns import ReturnsScreen
 
-        return ReturnsScreen(self.session)
+        return self._returns_with_outbox(ReturnsScreen(self.session))
 
     def _stocktake(self) -> QWidget:
         from ui.screens.stocktake import StocktakeScreen
@@ -306,6 +308,12 @@ class MainWindow(QMainWindow):
         scan = getattr(screen, "scan_field", None)
         if scan is not None:
             scan.submit(tracking)
+
+    def _returns_with_outbox(self, widget: QWidget) -> QWidget:
+        signal = getattr(widget, "outbox_requested", None)
+        if signal is not None:
+            signal.connect(lambda *_: self.show_screen("outbox"))
+        return widget
 
     def _tickets(self) -> QWidget:
         from ui.screens.tickets import TicketsScreen

@@ -315,142 +315,142 @@
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="141" />
+        <location filename="../../ui/screens/reports.py" line="142" />
         <source>Day closed</source>
         <translation>已日结</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="142" />
+        <location filename="../../ui/screens/reports.py" line="143" />
         <source>Day not closed yet</source>
         <translation>尚未日结</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="150" />
+        <location filename="../../ui/screens/reports.py" line="151" />
         <source>Export the daily report</source>
         <translation>导出日报表</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="158" />
+        <location filename="../../ui/screens/reports.py" line="159" />
         <source>Exporting {0}…</source>
         <translation>正在导出 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="158" />
+        <location filename="../../ui/screens/reports.py" line="159" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="204" />
+        <location filename="../../ui/screens/reports.py" line="205" />
         <source>Saved: {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="214" />
+        <location filename="../../ui/screens/reports.py" line="215" />
         <source>Export cancelled: no file was written.</source>
         <translation>已取消导出：未写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="224" />
+        <location filename="../../ui/screens/reports.py" line="225" />
         <source>Day:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="226" />
+        <location filename="../../ui/screens/reports.py" line="227" />
         <source>Export {0}…</source>
         <translation>导出 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="227" />
+        <location filename="../../ui/screens/reports.py" line="228" />
         <source>Parcels</source>
         <translation>包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="228" />
+        <location filename="../../ui/screens/reports.py" line="229" />
         <source>Money taken by method</source>
         <translation>按方式收款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="229" />
+        <location filename="../../ui/screens/reports.py" line="230" />
         <source>By carrier</source>
         <translation>按快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="230" />
+        <location filename="../../ui/screens/reports.py" line="231" />
         <source>By clerk</source>
         <translation>按店员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="231" />
+        <location filename="../../ui/screens/reports.py" line="232" />
         <source>Received</source>
         <translation>入库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="231" />
+        <location filename="../../ui/screens/reports.py" line="232" />
         <source>Collected</source>
         <translation>取件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="231" />
+        <location filename="../../ui/screens/reports.py" line="232" />
         <source>Returned</source>
         <translation>退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="232" />
+        <location filename="../../ui/screens/reports.py" line="233" />
         <source>At the station at close</source>
         <translation>日终在库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="232" />
+        <location filename="../../ui/screens/reports.py" line="233" />
         <source>Overdue at close</source>
         <translation>日终滞留</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="233" />
+        <location filename="../../ui/screens/reports.py" line="234" />
         <source>Hand-overs</source>
         <translation>取件次数</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="233" />
+        <location filename="../../ui/screens/reports.py" line="234" />
         <source>Average time on shelf</source>
         <translation>平均在库时长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="234" />
+        <location filename="../../ui/screens/reports.py" line="235" />
         <source>90% collected within</source>
         <translation>90% 在此时长内取走</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="234" />
+        <location filename="../../ui/screens/reports.py" line="235" />
         <source>Tickets opened</source>
         <translation>新建工单</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="235" />
+        <location filename="../../ui/screens/reports.py" line="236" />
         <source>Tickets resolved</source>
         <translation>已解决工单</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="238" />
+        <location filename="../../ui/screens/reports.py" line="239" />
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="238" />
+        <location filename="../../ui/screens/reports.py" line="239" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="240" />
+        <location filename="../../ui/screens/reports.py" line="241" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="240" />
+        <location filename="../../ui/screens/reports.py" line="241" />
         <source>Overdue</source>
         <translation>滞留</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="241" />
+        <location filename="../../ui/screens/reports.py" line="242" />
         <source>Clerk</source>
         <translation>店员</translation>
     </message>
@@ -619,201 +619,201 @@
 <context>
     <name>DayCloseScreen</name>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="280" />
+        <location filename="../../ui/screens/day_close.py" line="283" />
         <source>Open: not closed yet</source>
         <translation>营业中：尚未日结</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="283" />
+        <location filename="../../ui/screens/day_close.py" line="286" />
         <source>Closed {0} by {1} ({2}). Corrections are booked on {3}.</source>
         <translation>已于 {0} 由 {1} 日结（{2}）。更正将记入 {3}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="296" />
+        <location filename="../../ui/screens/day_close.py" line="299" />
         <source>Reason (required):</source>
         <translation>原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="297" />
+        <location filename="../../ui/screens/day_close.py" line="300" />
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="313" />
-        <location filename="../../ui/screens/day_close.py" line="416" />
+        <location filename="../../ui/screens/day_close.py" line="316" />
+        <location filename="../../ui/screens/day_close.py" line="419" />
         <source>Close the day</source>
         <translation>日结</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="314" />
+        <location filename="../../ui/screens/day_close.py" line="317" />
         <source>Close {0} with {1} counted? A closed day can never be changed; later corrections are booked on the next open day.</source>
         <translation>以清点金额 {1} 日结 {0}？日结后不能再修改；之后的更正将记入下一个营业日。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="328" />
+        <location filename="../../ui/screens/day_close.py" line="331" />
         <source>{0} is closed ({1}). Variance {2}.</source>
         <translation>{0} 已日结（{1}）。差额 {2}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="381" />
+        <location filename="../../ui/screens/day_close.py" line="384" />
         <source>Reverse a payment</source>
         <translation>冲正收款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="382" />
+        <location filename="../../ui/screens/day_close.py" line="385" />
         <source>Entry {0}, {1}: why is it reversed? The reversal is booked on {2}.</source>
         <translation>第 {0} 笔，{1}：冲正原因？冲正记入 {2}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="392" />
+        <location filename="../../ui/screens/day_close.py" line="395" />
         <source>Entry {0} reversed: {1} booked on {2}.</source>
         <translation>第 {0} 笔已冲正：{1} 记入 {2}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="398" />
+        <location filename="../../ui/screens/day_close.py" line="401" />
         <source>Cash on delivery</source>
         <translation>到付/代收</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="398" />
+        <location filename="../../ui/screens/day_close.py" line="401" />
         <source>Freight</source>
         <translation>运费</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="399" />
+        <location filename="../../ui/screens/day_close.py" line="402" />
         <source>Storage fee</source>
         <translation>保管费</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="399" />
+        <location filename="../../ui/screens/day_close.py" line="402" />
         <source>Send</source>
         <translation>寄件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="400" />
+        <location filename="../../ui/screens/day_close.py" line="403" />
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="400" />
+        <location filename="../../ui/screens/day_close.py" line="403" />
         <source>Reversal</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="409" />
+        <location filename="../../ui/screens/day_close.py" line="412" />
         <source>Day close is for the station owner only. Ask the owner to log in.</source>
         <translation>日结仅限站长操作。请站长登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="411" />
+        <location filename="../../ui/screens/day_close.py" line="414" />
         <source>Business day:</source>
         <translation>营业日：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="412" />
+        <location filename="../../ui/screens/day_close.py" line="415" />
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="413" />
+        <location filename="../../ui/screens/day_close.py" line="416" />
         <source>Cash drawer count</source>
         <translation>钱箱清点</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="414" />
+        <location filename="../../ui/screens/day_close.py" line="417" />
         <source>Expected and counted</source>
         <translation>应收与实收</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="415" />
+        <location filename="../../ui/screens/day_close.py" line="418" />
         <source>Why the count differs, e.g. change given twice</source>
         <translation>差额原因，如：找零多给</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="417" />
-        <location filename="../../ui/screens/day_close.py" line="419" />
+        <location filename="../../ui/screens/day_close.py" line="420" />
+        <location filename="../../ui/screens/day_close.py" line="422" />
         <source>Z-report A4…</source>
         <translation>日结报告 A4…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="418" />
-        <location filename="../../ui/screens/day_close.py" line="420" />
+        <location filename="../../ui/screens/day_close.py" line="421" />
+        <location filename="../../ui/screens/day_close.py" line="423" />
         <source>Z-report 80 mm…</source>
         <translation>日结报告 80 mm…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="421" />
+        <location filename="../../ui/screens/day_close.py" line="424" />
         <source>Reverse the selected entry…</source>
         <translation>冲正所选账目…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="422" />
+        <location filename="../../ui/screens/day_close.py" line="425" />
         <source>Ledger entries of the day</source>
         <translation>当日账目</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="423" />
+        <location filename="../../ui/screens/day_close.py" line="426" />
         <source>Closed days (double-click to open)</source>
         <translation>已日结的日期（双击打开）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="425" />
+        <location filename="../../ui/screens/day_close.py" line="428" />
         <source>No.</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="425" />
+        <location filename="../../ui/screens/day_close.py" line="428" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="425" />
+        <location filename="../../ui/screens/day_close.py" line="428" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="425" />
+        <location filename="../../ui/screens/day_close.py" line="428" />
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="426" />
+        <location filename="../../ui/screens/day_close.py" line="429" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="426" />
         <location filename="../../ui/screens/day_close.py" line="429" />
+        <location filename="../../ui/screens/day_close.py" line="432" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="426" />
+        <location filename="../../ui/screens/day_close.py" line="429" />
         <source>Reverses</source>
         <translation>冲正对象</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="428" />
+        <location filename="../../ui/screens/day_close.py" line="431" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="428" />
+        <location filename="../../ui/screens/day_close.py" line="431" />
         <source>Expected</source>
         <translation>应收</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="428" />
+        <location filename="../../ui/screens/day_close.py" line="431" />
         <source>Counted</source>
         <translation>实收</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="428" />
+        <location filename="../../ui/screens/day_close.py" line="431" />
         <source>Variance</source>
         <translation>差额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="429" />
+        <location filename="../../ui/screens/day_close.py" line="432" />
         <source>Closed by</source>
         <translation>日结人</translation>
     </message>
@@ -2792,22 +2792,22 @@
 <context>
     <name>ReportsScreen</name>
     <message>
-        <location filename="../../ui/screens/reports.py" line="298" />
+        <location filename="../../ui/screens/reports.py" line="302" />
         <source>Reports are for the station owner only. Ask the owner to log in.</source>
         <translation>报表仅限站长查看。请站长登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="300" />
+        <location filename="../../ui/screens/reports.py" line="304" />
         <source>Daily report</source>
         <translation>日报表</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="300" />
+        <location filename="../../ui/screens/reports.py" line="304" />
         <source>Dashboard</source>
         <translation>数据看板</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/reports.py" line="301" />
+        <location filename="../../ui/screens/reports.py" line="305" />
         <source>Carrier settlement</source>
         <translation>快递结算</translation>
     </message>
@@ -3121,133 +3121,133 @@
 <context>
     <name>SettlementTab</name>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="121" />
-        <location filename="../../ui/screens/settlement.py" line="215" />
+        <location filename="../../ui/screens/settlement.py" line="120" />
+        <location filename="../../ui/screens/settlement.py" line="214" />
         <source>All carriers</source>
         <translation>全部快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="139" />
+        <location filename="../../ui/screens/settlement.py" line="138" />
         <source>Type both fees, e.g. 0.30.</source>
         <translation>请填写两项费用，如 0.30。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="149" />
+        <location filename="../../ui/screens/settlement.py" line="148" />
         <source>{0}: {1} a parcel, {2} a return.</source>
         <translation>{0}：每件 {1}，每件退回 {2}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="164" />
+        <location filename="../../ui/screens/settlement.py" line="163" />
         <source>{0} owes {1}: {2} parcels × {3} + {4} returns × {5}.</source>
         <translation>{0} 应付 {1}：{2} 件 × {3} + {4} 件退回 × {5}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="172" />
+        <location filename="../../ui/screens/settlement.py" line="171" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="174" />
+        <location filename="../../ui/screens/settlement.py" line="173" />
         <source>Carriers owe {0} in all.</source>
         <translation>各快递公司应付合计 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="178" />
+        <location filename="../../ui/screens/settlement.py" line="177" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="179" />
+        <location filename="../../ui/screens/settlement.py" line="178" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="183" />
+        <location filename="../../ui/screens/settlement.py" line="182" />
         <source>Parcels</source>
         <translation>入库件数</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="183" />
+        <location filename="../../ui/screens/settlement.py" line="182" />
         <source>Returns</source>
         <translation>退回件数</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="184" />
+        <location filename="../../ui/screens/settlement.py" line="183" />
         <source>Parcel fees</source>
         <translation>入库费</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="184" />
+        <location filename="../../ui/screens/settlement.py" line="183" />
         <source>Return fees</source>
         <translation>退回费</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="185" />
+        <location filename="../../ui/screens/settlement.py" line="184" />
         <source>Owed</source>
         <translation>应付</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="193" />
+        <location filename="../../ui/screens/settlement.py" line="192" />
         <source>Save the statement</source>
         <translation>保存结算单</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="199" />
+        <location filename="../../ui/screens/settlement.py" line="198" />
         <source>Saved: {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="203" />
+        <location filename="../../ui/screens/settlement.py" line="202" />
         <source>Carrier:</source>
         <translation>快递公司：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="203" />
+        <location filename="../../ui/screens/settlement.py" line="202" />
         <source>From:</source>
         <translation>从：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="204" />
+        <location filename="../../ui/screens/settlement.py" line="203" />
         <source>To:</source>
         <translation>至：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="206" />
+        <location filename="../../ui/screens/settlement.py" line="205" />
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="207" />
+        <location filename="../../ui/screens/settlement.py" line="206" />
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="208" />
+        <location filename="../../ui/screens/settlement.py" line="207" />
         <source>Calculate</source>
         <translation>计算</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="209" />
+        <location filename="../../ui/screens/settlement.py" line="208" />
         <source>Fee per parcel:</source>
         <translation>每件费用：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="210" />
+        <location filename="../../ui/screens/settlement.py" line="209" />
         <source>Fee per return:</source>
         <translation>每件退回费：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="211" />
+        <location filename="../../ui/screens/settlement.py" line="210" />
         <source>Save fees</source>
         <translation>保存费用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="212" />
+        <location filename="../../ui/screens/settlement.py" line="211" />
         <source>Statement XLSX…</source>
         <translation>结算单 XLSX…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settlement.py" line="213" />
+        <location filename="../../ui/screens/settlement.py" line="212" />
         <source>Statement PDF…</source>
         <translation>结算单 PDF…</translation>
     </message>

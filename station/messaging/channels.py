@@ -33,6 +33,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from station.errors import InvalidInput
+from station.i18n import N_, tr
 from station.messaging import templates
 
 CHANNEL_NAMES = ("sms", "email", "slip")
@@ -41,6 +42,8 @@ MASK = "********"
 MAX_TIMEOUT = 60
 BODY_PLACEHOLDERS = ("phone", "text", "subject", "key", "kind", "lang", "id")
 USER_AGENT = "ParcelStation/0.1"
+BODY_EXAMPLE = '{"phone": "{phone}", "text": "{text}"}'
+_REFUSED_MESSAGE = N_("The mail server refused the message ({code} {reply}).")
 
 DEFAULT_CONFIG: dict[str, Any] = {
     # Tried in this order at queue time: the first enabled channel that can reach the
@@ -185,7 +188,7 @@ class HttpSmsChannel:
 
     def send(self, message: OutgoingMessage) -> str:
         if not message.phone:
-            raise ChannelError("No full mobile number to send an SMS to.", permanent=True)
+            raise ChannelError(tr("No full mobile number to send an SMS to."), permanent=True)
         parts = urlsplit(self.url)
         host = parts.hostname or ""
         conn_cls = (
@@ -206,14 +209,20 @@ class HttpSmsChannel:
                 conn.connect()
             except OSError as exc:
                 # Nothing was sent: safe to try again later.
-                raise ChannelError(f"Cannot reach the SMS gateway at {host}: {exc}.") from exc
+                raise ChannelError(
+                    tr("Cannot reach the SMS gateway at {host}: {exc}.", host=host, exc=exc)
+                ) from exc
             try:
                 conn.request("POST", path, body=self.body(message), headers=headers)
                 response = conn.getresponse()
                 raw = response.read(65536)
             except (OSError, http.client.HTTPException) as exc:
                 raise ChannelError(
-                    f"The SMS gateway did not answer ({exc or type(exc).__name__}).", unknown=True
+                    tr(
+                        "The SMS gateway did not answer ({error}).",
+                        error=exc or type(exc).__name__,
+                    ),
+                    unknown=True,
                 ) from exc
         finally:
             conn.close()
@@ -221,7 +230,11 @@ class HttpSmsChannel:
         if not 200 <= status < 300:
             transient = status >= 500 or status in (408, 409, 425, 429)
             raise ChannelError(
-                f"The SMS gateway refused the message (HTTP {status}): {_server_message(raw)}",
+                tr(
+                    "The SMS gateway refused the message (HTTP {status}): {reply}",
+                    status=status,
+                    reply=_server_message(raw),
+                ),
                 permanent=not transient,
             )
         try:
@@ -230,7 +243,10 @@ class HttpSmsChannel:
             data = {}
         if self.ok_field and str(_dig(data, self.ok_field)) != self.ok_value:
             raise ChannelError(
-                f"The SMS gateway did not accept the message: {_server_message(raw)}"
+                tr(
+                    "The SMS gateway did not accept the message: {reply}",
+                    reply=_server_message(raw),
+                )
             )
         provider = _dig(data, self.id_field) if self.id_field else None
         return str(provider) if provider not in (None, "") else f"http-{status}"
@@ -283,14 +299,19 @@ class SmtpChannel:
 
     def send(self, message: OutgoingMessage) -> str:
         if not message.email:
-            raise ChannelError("No e-mail address for this recipient.", permanent=True)
+            raise ChannelError(tr("No e-mail address for this recipient."), permanent=True)
         mail = self.build(message)
         payload = _dot_stuff(mail.as_bytes(policy=SMTP_POLICY))
         try:
             conn = self._connect()
         except (OSError, smtplib.SMTPException) as exc:
             raise ChannelError(
-                f"Cannot reach the mail server {self.host}:{self.port}: {exc}."
+                tr(
+                    "Cannot reach the mail server {host}:{port}: {exc}.",
+                    host=self.host,
+                    port=self.port,
+                    exc=exc,
+                )
             ) from exc
         try:
             try:
@@ -301,28 +322,39 @@ class SmtpChannel:
                 if self.username:
                     conn.login(self.username, self.password)
                 code, reply = conn.mail(self.sender)
-                self._check(code, reply, (250,), "refused the sender")
+                self._check(
+                    code, reply, (250,), N_("The mail server refused the sender ({code} {reply}).")
+                )
                 code, reply = conn.rcpt(message.email)
-                self._check(code, reply, (250, 251), "refused the recipient")
+                self._check(
+                    code,
+                    reply,
+                    (250, 251),
+                    N_("The mail server refused the recipient ({code} {reply})."),
+                )
                 code, reply = conn.docmd("DATA")
-                self._check(code, reply, (354,), "refused the message")
+                self._check(code, reply, (354,), _REFUSED_MESSAGE)
             except smtplib.SMTPAuthenticationError as exc:
                 raise ChannelError(
-                    f"The mail server refused the login: {exc.smtp_error!r}. "
-                    "Check the user name and password in the e-mail settings.",
+                    tr(
+                        "The mail server refused the login: {error}. "
+                        "Check the user name and password in the e-mail settings.",
+                        error=repr(exc.smtp_error),
+                    ),
                     permanent=True,
                 ) from exc
             except (OSError, smtplib.SMTPException) as exc:
-                raise ChannelError(f"The mail server failed: {exc}.") from exc
+                raise ChannelError(tr("The mail server failed: {exc}.", exc=exc)) from exc
             try:
                 # From here on the server may have the mail even if we never hear back.
                 conn.send(payload)
                 code, reply = conn.getreply()
             except (OSError, smtplib.SMTPException) as exc:
                 raise ChannelError(
-                    f"The mail server did not confirm the message ({exc}).", unknown=True
+                    tr("The mail server did not confirm the message ({exc}).", exc=exc),
+                    unknown=True,
                 ) from exc
-            self._check(code, reply, (250,), "refused the message")
+            self._check(code, reply, (250,), _REFUSED_MESSAGE)
         finally:
             try:
                 conn.quit()
@@ -331,10 +363,11 @@ class SmtpChannel:
         return str(mail["Message-ID"])
 
     @staticmethod
-    def _check(code: int, reply: bytes, ok: tuple[int, ...], what: str) -> None:
+    def _check(code: int, reply: bytes, ok: tuple[int, ...], refusal: str) -> None:
+        """`refusal` is an N_ template with {code} and {reply}."""
         if code not in ok:
             text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-            raise ChannelError(f"The mail server {what} ({code} {text}).", permanent=code >= 500)
+            raise ChannelError(tr(refusal, code=code, reply=text), permanent=code >= 500)
 
 
 # ------------------------------------------------------------------------------ notice slip
@@ -375,7 +408,13 @@ class NoticeSlipChannel:
             render_slip(message, tmp)
             os.replace(tmp, path)
         except OSError as exc:
-            raise ChannelError(f"Cannot write the notice slip to {self.folder}: {exc}.") from exc
+            raise ChannelError(
+                tr(
+                    "Cannot write the notice slip to {folder}: {exc}.",
+                    folder=self.folder,
+                    exc=exc,
+                )
+            ) from exc
         return str(path)
 
 
@@ -471,17 +510,26 @@ def masked(config: Mapping[str, Any]) -> dict[str, Any]:
 
 def _bool(section: str, name: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise InvalidInput(f"{section}.{name} must be true or false.", field=f"{section}.{name}")
+        raise InvalidInput(
+            tr("{setting} must be true or false.", setting=f"{section}.{name}"),
+            field=f"{section}.{name}",
+        )
     return value
 
 
 def _text(section: str, name: str, value: Any, max_len: int = 200) -> str:
     if not isinstance(value, str):
-        raise InvalidInput(f"{section}.{name} must be text.", field=f"{section}.{name}")
+        raise InvalidInput(
+            tr("{setting} must be text.", setting=f"{section}.{name}"), field=f"{section}.{name}"
+        )
     value = value.strip() if name not in ("api_key_prefix",) else value
     if len(value) > max_len or any(ch in value for ch in "\r\n\x00"):
         raise InvalidInput(
-            f"{section}.{name} must be one line of at most {max_len} characters.",
+            tr(
+                "{setting} must be one line of at most {max_len} characters.",
+                setting=f"{section}.{name}",
+                max_len=max_len,
+            ),
             field=f"{section}.{name}",
         )
     return value
@@ -490,7 +538,12 @@ def _text(section: str, name: str, value: Any, max_len: int = 200) -> str:
 def _int(section: str, name: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InvalidInput(
-            f"{section}.{name} must be a whole number from {low} to {high}.",
+            tr(
+                "{setting} must be a whole number from {low} to {high}.",
+                setting=f"{section}.{name}",
+                low=low,
+                high=high,
+            ),
             field=f"{section}.{name}",
         )
     return value
@@ -501,14 +554,16 @@ def validate_body_template(text: str) -> str:
         parsed = json.loads(text)
     except ValueError as exc:
         raise InvalidInput(
-            f"The SMS body template is not valid JSON ({exc}). Example: "
-            '{"phone": "{phone}", "text": "{text}"}',
+            tr(
+                "The SMS body template is not valid JSON ({error}). Example: {example}",
+                error=exc,
+                example=BODY_EXAMPLE,
+            ),
             field="sms.body_template",
         ) from exc
     if not isinstance(parsed, dict):
         raise InvalidInput(
-            "The SMS body template must be a JSON object, e.g. "
-            '{"phone": "{phone}", "text": "{text}"}',
+            tr("The SMS body template must be a JSON object, e.g. {example}", example=BODY_EXAMPLE),
             field="sms.body_template",
         )
     used: set[str] = set()
@@ -517,7 +572,7 @@ def validate_body_template(text: str) -> str:
         if s:
             templates.validate(
                 s,
-                field="SMS body template",
+                field=N_("SMS body template"),
                 allowed=BODY_PLACEHOLDERS,
                 required=(),
                 max_len=2000,
@@ -529,7 +584,10 @@ def validate_body_template(text: str) -> str:
     for need in ("phone", "text"):
         if need not in used:
             raise InvalidInput(
-                f"The SMS body template must contain {{{need}}} in one of its values.",
+                tr(
+                    "The SMS body template must contain {{{placeholder}}} in one of its values.",
+                    placeholder=need,
+                ),
                 field="sms.body_template",
             )
     return json.dumps(parsed, ensure_ascii=False)
@@ -540,13 +598,20 @@ def validate_config(config: Mapping[str, Any]) -> dict[str, Any]:
     allowed_top = set(DEFAULT_CONFIG)
     unknown = set(config) - allowed_top
     if unknown:
-        raise InvalidInput(f"Unknown message setting(s): {', '.join(sorted(unknown))}.")
+        raise InvalidInput(
+            tr("Unknown message setting(s): {unknown}.", unknown=", ".join(sorted(unknown)))
+        )
     out = merged(config)
     for section in CHANNEL_NAMES:
         extra = set(out[section]) - set(DEFAULT_CONFIG[section])
         if extra:
             raise InvalidInput(
-                f"Unknown {section} setting(s): {', '.join(sorted(extra))}.", field=section
+                tr(
+                    "Unknown {section} setting(s): {unknown}.",
+                    section=section,
+                    unknown=", ".join(sorted(extra)),
+                ),
+                field=section,
             )
     order = out["order"]
     if (
@@ -555,12 +620,16 @@ def validate_config(config: Mapping[str, Any]) -> dict[str, Any]:
         or any(name not in CHANNEL_NAMES for name in order)
     ):
         raise InvalidInput(
-            f"The channel order must list some of {', '.join(CHANNEL_NAMES)}, each once.",
+            tr(
+                "The channel order must list some of {channels}, each once.",
+                channels=", ".join(CHANNEL_NAMES),
+            ),
             field="order",
         )
     if out["lang"] not in templates.LANGS:
         raise InvalidInput(
-            f"Message language must be one of {', '.join(templates.LANGS)}.", field="lang"
+            tr("Message language must be one of {langs}.", langs=", ".join(templates.LANGS)),
+            field="lang",
         )
 
     sms = out["sms"]
@@ -574,25 +643,29 @@ def validate_config(config: Mapping[str, Any]) -> dict[str, Any]:
     for name in ("id_field", "ok_field", "ok_value"):
         sms[name] = _text("sms", name, sms[name], 100)
     if not isinstance(sms["body_template"], str):
-        raise InvalidInput("sms.body_template must be JSON text.", field="sms.body_template")
+        raise InvalidInput(tr("sms.body_template must be JSON text."), field="sms.body_template")
     sms["body_template"] = validate_body_template(sms["body_template"])
     if sms["api_key_header"] and not _HEADER.match(sms["api_key_header"]):
         raise InvalidInput(
-            "The API key header name may hold only letters, digits and '-'.",
+            tr("The API key header name may hold only letters, digits and '-'."),
             field="sms.api_key_header",
         )
     if sms["url"] or sms["enabled"]:
         parts = urlsplit(sms["url"])
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise InvalidInput(
-                "The SMS gateway address must start with https:// (or http://) and name a "
-                "server, e.g. https://sms.example.com/send.",
+                tr(
+                    "The SMS gateway address must start with https:// (or http://) and name a "
+                    "server, e.g. https://sms.example.com/send."
+                ),
                 field="sms.url",
             )
         try:
             parts.port  # noqa: B018 - raises on a bad port
         except ValueError as exc:
-            raise InvalidInput("The SMS gateway address has a bad port.", field="sms.url") from exc
+            raise InvalidInput(
+                tr("The SMS gateway address has a bad port."), field="sms.url"
+            ) from exc
 
     mail = out["email"]
     mail["enabled"] = _bool("email", "enabled", mail["enabled"])
@@ -600,17 +673,18 @@ def validate_config(config: Mapping[str, Any]) -> dict[str, Any]:
     mail["port"] = _int("email", "port", mail["port"], 1, 65535)
     if mail["security"] not in SECURITY:
         raise InvalidInput(
-            f"E-mail security must be one of {', '.join(SECURITY)}.", field="email.security"
+            tr("E-mail security must be one of {options}.", options=", ".join(SECURITY)),
+            field="email.security",
         )
     mail["username"] = _text("email", "username", mail["username"], 200)
     mail["password"] = _text("email", "password", mail["password"], 200)
     mail["sender"] = _text("email", "sender", mail["sender"], 120)
     mail["timeout"] = _int("email", "timeout", mail["timeout"], 1, MAX_TIMEOUT)
     if mail["enabled"] and not mail["host"]:
-        raise InvalidInput("Name the mail server (host) to send e-mail.", field="email.host")
+        raise InvalidInput(tr("Name the mail server (host) to send e-mail."), field="email.host")
     if (mail["enabled"] or mail["sender"]) and not _EMAIL.match(mail["sender"]):
         raise InvalidInput(
-            "The sender must be an e-mail address such as station@example.com.",
+            tr("The sender must be an e-mail address such as station@example.com."),
             field="email.sender",
         )
 

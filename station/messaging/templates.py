@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from station.errors import InvalidInput
+from station.i18n import N_, tr
 
 KINDS = ("intake", "reminder", "last_notice")
 LANGS = ("zh_CN", "en")
@@ -126,20 +127,28 @@ def clean_template(text: str | None) -> str:
 def validate(
     text: str | None,
     *,
-    field: str = "Template",
+    field: str = N_("Template"),
     allowed: Iterable[str] = PLACEHOLDERS,
     required: Iterable[str] = REQUIRED,
     max_len: int = MAX_TEXT,
 ) -> str:
-    """The cleaned template, or InvalidInput saying exactly what to fix."""
+    """The cleaned template, or InvalidInput saying exactly what to fix. `field` is the
+    English name, marked with N_: messages show it translated, details keep it as it is."""
     cleaned = clean_template(text)
     allowed = tuple(allowed)
     shown = " ".join("{" + a + "}" for a in allowed)
     if not cleaned:
-        raise InvalidInput(f"{field} is empty. Write the message text.", field=field)
+        raise InvalidInput(
+            tr("{field} is empty. Write the message text.", field=tr(field)), field=field
+        )
     if len(cleaned) > max_len:
         raise InvalidInput(
-            f"{field} is too long: {len(cleaned)} characters, the limit is {max_len}.",
+            tr(
+                "{field} is too long: {length} characters, the limit is {max_len}.",
+                field=tr(field),
+                length=len(cleaned),
+                max_len=max_len,
+            ),
             field=field,
             max_len=max_len,
         )
@@ -147,20 +156,33 @@ def validate(
     for name in names:
         if not _NAME.fullmatch(name) or name not in allowed:
             raise InvalidInput(
-                f"{field}: {{{name}}} is not a placeholder this message knows. Use one of {shown}.",
+                tr(
+                    "{field}: {{{placeholder}}} is not a placeholder this message knows. "
+                    "Use one of {shown}.",
+                    field=tr(field),
+                    placeholder=name,
+                    shown=shown,
+                ),
                 field=field,
                 placeholder=name,
             )
     if "{" in rest or "}" in rest:
         raise InvalidInput(
-            f"{field} has a brace that is not part of a placeholder. Write {{{{ or }}}} "
-            "for a literal brace.",
+            tr(
+                "{field} has a brace that is not part of a placeholder. Write {{{{ or }}}} "
+                "for a literal brace.",
+                field=tr(field),
+            ),
             field=field,
         )
     for name in required:
         if name not in names:
             raise InvalidInput(
-                f"{field} must contain {{{name}}}: the recipient needs it.",
+                tr(
+                    "{field} must contain {{{placeholder}}}: the recipient needs it.",
+                    field=tr(field),
+                    placeholder=name,
+                ),
                 field=field,
                 placeholder=name,
             )
@@ -172,7 +194,7 @@ def validate_subject(text: str | None) -> str:
     cleaned = " ".join(clean_template(text).split())
     if not cleaned:
         return ""
-    return validate(cleaned, field="Subject", required=(), max_len=MAX_SUBJECT)
+    return validate(cleaned, field=N_("Subject"), required=(), max_len=MAX_SUBJECT)
 
 
 def format_deadline(day: date, lang: str) -> str:
@@ -211,6 +233,14 @@ def default_subject(kind: str, lang: str) -> str:
 
 def check_kind_lang(kind: str, lang: str) -> None:
     if kind not in KINDS:
-        raise InvalidInput(f"Unknown message kind '{kind}'. Use one of: {', '.join(KINDS)}.")
+        raise InvalidInput(
+            tr(
+                "Unknown message kind '{kind}'. Use one of: {kinds}.",
+                kind=kind,
+                kinds=", ".join(KINDS),
+            )
+        )
     if lang not in LANGS:
-        raise InvalidInput(f"Unknown language '{lang}'. Use one of: {', '.join(LANGS)}.")
+        raise InvalidInput(
+            tr("Unknown language '{lang}'. Use one of: {langs}.", lang=lang, langs=", ".join(LANGS))
+        )

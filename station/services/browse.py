@@ -21,6 +21,7 @@ from station.domain.codes import format_pickup_code, parse_pickup_code
 from station.domain.phone import is_last4, parse_phone
 from station.domain.text import normalize_scan
 from station.errors import InvalidInput, StationError
+from station.i18n import tr
 from station.models import ACTIVE_STATUSES, ON_SHELF, STATUSES, Carrier, Parcel, Shelf, Slot
 from station.services.views import ParcelView, parcel_view
 
@@ -74,7 +75,13 @@ def _where(filters: ParcelFilter) -> list[Any]:
     if filters.statuses:
         unknown = [s for s in filters.statuses if s not in STATUSES]
         if unknown:
-            raise InvalidInput(f"Unknown status {unknown[0]}: use one of {', '.join(STATUSES)}.")
+            raise InvalidInput(
+                tr(
+                    "Unknown status {status}: use one of {statuses}.",
+                    status=unknown[0],
+                    statuses=", ".join(STATUSES),
+                )
+            )
         conds.append(Parcel.status.in_(list(filters.statuses)))
     if filters.carrier:
         conds.append(Parcel.carrier == filters.carrier.strip().upper())
@@ -115,7 +122,12 @@ def _shelf(text: str, use_index: bool) -> Any:
         slots = Slot.select(Slot.id).join(Shelf).where(Shelf.name == label)
     ids = [s.id for s in slots]
     if not ids:
-        raise InvalidInput(f"There is no shelf or layer '{text}'. Shelves look like A, layers A-3.")
+        raise InvalidInput(
+            tr(
+                "There is no shelf or layer '{shelf}'. Shelves look like A, layers A-3.",
+                shelf=text,
+            )
+        )
     return Parcel.slot.in_(ids) if use_index else (Parcel.slot + 0).in_(ids)
 
 
@@ -185,7 +197,9 @@ def page(
     the following page; `offset` is for jumping (slower far into the list)."""
     column = SORTS.get(sort)
     if column is None:
-        raise InvalidInput(f"Cannot sort by '{sort}': use one of {', '.join(SORTS)}.")
+        raise InvalidInput(
+            tr("Cannot sort by '{sort}': use one of {sorts}.", sort=sort, sorts=", ".join(SORTS))
+        )
     limit = max(1, min(int(limit), MAX_PAGE))
     query = _query(filters)
     if after is not None:

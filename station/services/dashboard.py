@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from station import clock
 from station.audit import Actor
@@ -31,7 +31,7 @@ from station.models import (
     active_clause,
     database_proxy,
 )
-from station.services import browse, reports, shelves
+from station.services import browse, carriers, reports, settlement, shelves
 from station.services.browse import ParcelFilter
 from station.services.views import ParcelView, parcel_view
 
@@ -197,15 +197,15 @@ def dashboard(actor: Actor, days: int = 30, end_day: date | None = None) -> Dash
     dwell_now = [0] * len(DWELL_EDGES)
     for (value,) in _rows(Parcel.select(Parcel.received_at).where(active_clause())):
         dwell_now[dwell_bucket((now - _dt(value)).total_seconds() / 3600)] += 1
-    edges = [*DWELL_EDGES, None]
+    highs: list[int | None] = [*DWELL_EDGES[1:], None]
     avg, p90 = reports.dwell_stats(waited)
     return Dashboard(
         date_from=period.dates[0].isoformat(),
         date_to=last.isoformat(),
         days=points,
         dwell=[
-            DwellBucket(edges[b], edges[b + 1], dwell_done[b], dwell_now[b])
-            for b in range(len(DWELL_EDGES))
+            DwellBucket(lo, hi, done, here)
+            for lo, hi, done, here in zip(DWELL_EDGES, highs, dwell_done, dwell_now, strict=True)
         ],
         shelves=shelf_loads(),
         hours_received=hours_in,
@@ -304,3 +304,68 @@ def _views(actor: Actor, ids: Sequence[int]) -> list[ParcelView]:
     )
     by_id = {p.id: parcel_view(p, actor, getattr(p.slot, "label", None)) for p in query}
     return [by_id[i] for i in ids if i in by_id]
+
+
+# -- what every carrier owes ----------------------------------------------------------------
+
+
+def owed_by_carrier(
+    actor: Actor, date_from: date, date_to: date
+) -> list[settlement.SettlementResult]:
+    """Every carrier that handled parcels in the local days date_from..date_to, with what it
+    owes (the figures of `settlement.settle`, without the day-by-day rows): two grouped counts
+    over index ranges instead of one settlement per carrier."""
+    actor.require_owner(N_("see carrier settlements"))
+    if date_from > date_to:
+        raise InvalidInput(
+            tr(
+                "The period starts ({date_from}) after it ends ({date_to}): swap the dates.",
+                date_from=date_from.isoformat(),
+                date_to=date_to.isoformat(),
+            )
+        )
+    if (date_to - date_from).days + 1 > settlement.MAX_DAYS:
+        raise InvalidInput(
+            tr(
+                "A settlement covers at most {max_days} days; split the period.",
+                max_days=settlement.MAX_DAYS,
+            )
+        )
+    start, end = clock.day_bounds(date_from)[0], clock.day_bounds(date_to)[1]
+    count = fn.COUNT(Parcel.id)
+    received = dict(
+        _rows(
+            Parcel.select(Parcel.carrier, count)
+            .where(Parcel.received_at >= start, Parcel.received_at < end)
+            .group_by(Parcel.carrier)
+        )
+    )
+    returned = dict(
+        _rows(
+            Parcel.select(Parcel.carrier, count)
+            .where(Parcel.left_at >= start, Parcel.left_at < end, Parcel.returned_at.is_null(False))
+            .group_by(Parcel.carrier)
+        )
+    )
+    results = []
+    for code in sorted(set(received) | set(returned)):
+        carrier = carriers.get(code)
+        n, r = int(received.get(code, 0)), int(returned.get(code, 0))
+        fee_p, fee_r = carrier.fee_per_parcel_fen, carrier.fee_per_return_fen
+        results.append(
+            settlement.SettlementResult(
+                carrier=code,
+                carrier_name=carrier.name_zh or carrier.name_en,
+                date_from=date_from.isoformat(),
+                date_to=date_to.isoformat(),
+                parcels=n,
+                returns=r,
+                fee_per_parcel_fen=fee_p,
+                fee_per_return_fen=fee_r,
+                parcels_fen=n * fee_p,
+                returns_fen=r * fee_r,
+                owed_fen=n * fee_p + r * fee_r,
+                generated_at=clock.iso(clock.now()),
+            )
+        )
+    return results

@@ -51,6 +51,7 @@ from station.audit import SYSTEM, Actor, locked, unit_of_work
 from station.db import data_dir, run_sql, sqlite_path, translate_errors
 from station.domain.phone import mask_full, parse_phone
 from station.errors import Conflict, InvalidInput, NotFound
+from station.i18n import N_, tr
 from station.messaging import channels as ch
 from station.messaging import templates as tpl
 from station.migrations.m0002_outbox import STATION_UID_KEY
@@ -84,7 +85,7 @@ BACKOFF_BASE = timedelta(minutes=1)  # 1, 2, 4, 8, 16 minutes between attempts
 # within MAX_TIMEOUT per step, so a live sender is done long before).
 STALE_AFTER = timedelta(minutes=15)
 CACHE_SECONDS = 5.0
-INTERRUPTED = (
+INTERRUPTED = N_(
     "The program stopped while this message was being sent: it may or may not have arrived. "
     "Ask the recipient, then send it again or dismiss it."
 )
@@ -155,7 +156,7 @@ def set_channel_config(actor: Actor, changes: Mapping[str, Any]) -> dict[str, An
     A secret given as the mask (as shown) keeps its stored value. Returns the masked document."""
     actor.require_owner("change the message settings")
     if not isinstance(changes, Mapping):
-        raise InvalidInput("Message settings must be a set of named values.")
+        raise InvalidInput(tr("Message settings must be a set of named values."))
     with unit_of_work(actor, "outbox.settings", "setting", CONFIG_KEY) as change:
         current = _load_config()
         proposed = ch.merged(current)
@@ -169,7 +170,7 @@ def set_channel_config(actor: Actor, changes: Mapping[str, Any]) -> dict[str, An
                 proposed[key] = value
         if set(changes) - set(ch.DEFAULT_CONFIG):
             unknown = ", ".join(sorted(set(changes) - set(ch.DEFAULT_CONFIG)))
-            raise InvalidInput(f"Unknown message setting(s): {unknown}.")
+            raise InvalidInput(tr("Unknown message setting(s): {unknown}.", unknown=unknown))
         validated = ch.validate_config(proposed)
         settings.put_raw(CONFIG_KEY, validated)
         change.before = ch.masked(current)
@@ -304,7 +305,7 @@ def reset_template(actor: Actor, kind: str, lang: str) -> TemplateView:
 def preview_template(text: str, lang: str = "zh_CN") -> str:
     """The text filled with sample values (validates first, so the owner sees errors early)."""
     if lang not in tpl.LANGS:
-        raise InvalidInput(f"Unknown language '{lang}'.")
+        raise InvalidInput(tr("Unknown language '{lang}'.", lang=lang))
     return tpl.render(tpl.validate(text), tpl.sample_values(lang))
 
 
@@ -327,13 +328,15 @@ def set_contact(
     """Record a recipient's e-mail and/or message language (empty clears it)."""
     number = parse_phone(phone).full
     if not number:
-        raise InvalidInput("Give the recipient's full phone number to save a contact.")
+        raise InvalidInput(tr("Give the recipient's full phone number to save a contact."))
     email = (email or "").strip() or None
     if email is not None and (len(email) > 120 or not _EMAIL.match(email)):
-        raise InvalidInput(f"'{email}' is not an e-mail address.", field="email")
+        raise InvalidInput(tr("'{email}' is not an e-mail address.", email=email), field="email")
     lang = (lang or "").strip() or None
     if lang is not None and lang not in tpl.LANGS:
-        raise InvalidInput(f"Message language must be one of {', '.join(tpl.LANGS)}.")
+        raise InvalidInput(
+            tr("Message language must be one of {langs}.", langs=", ".join(tpl.LANGS))
+        )
     with unit_of_work(actor, "recipient.contact", "recipient", mask_full(number)) as change:
         old = RecipientContact.get_or_none(RecipientContact.phone == number)
         change.before = {"email": _mask_email(old.email), "lang": old.lang} if old else None
@@ -689,11 +692,17 @@ def _outgoing(row: OutboxMessage) -> ch.OutgoingMessage:
 
 def _why_not_send(kind: str, parcel_id: int | None, parcel_status: str | None) -> str | None:
     if parcel_id is None:
-        return "The parcel's intake was undone."
+        return tr("The parcel's intake was undone.")
     if kind == KIND_INTAKE and parcel_status not in ACTIVE_STATUSES:
-        return f"The parcel is already {parcel_status}; no arrival message needed."
+        return tr(
+            "The parcel is already {status}; no arrival message needed.",
+            status=tr(str(parcel_status)),
+        )
     if kind in (KIND_REMINDER, KIND_LAST_NOTICE) and parcel_status != ON_SHELF:
-        return f"The parcel is {parcel_status}, no longer waiting on the shelf."
+        return tr(
+            "The parcel is {status}, no longer waiting on the shelf.",
+            status=tr(str(parcel_status)),
+        )
     return None
 
 
@@ -795,7 +804,7 @@ def _record_failure(
     report.errors.append(f"#{row.id} {row.channel}: {exc.message}")
     error = exc.message[:1000]
     if exc.unknown and not (channel is not None and channel.idempotent):
-        if _finish(row, token, status=FAILED_UNKNOWN, last_error=f"{error} {INTERRUPTED}"):
+        if _finish(row, token, status=FAILED_UNKNOWN, last_error=f"{error} {tr(INTERRUPTED)}"):
             report.unknown += 1
         return
     if exc.permanent or row.attempts >= MAX_ATTEMPTS:
@@ -837,7 +846,9 @@ def recover_interrupted(
                         status=RETRYING,
                         claim_token=None,
                         next_attempt_at=moment,
-                        last_error="Interrupted while sending; sent again (repeats are dropped).",
+                        last_error=tr(
+                            "Interrupted while sending; sent again (repeats are dropped)."
+                        ),
                     )
                     .where(where)
                     .execute()
@@ -847,7 +858,7 @@ def recover_interrupted(
             else:
                 n = (
                     OutboxMessage.update(
-                        status=FAILED_UNKNOWN, claim_token=None, last_error=INTERRUPTED
+                        status=FAILED_UNKNOWN, claim_token=None, last_error=tr(INTERRUPTED)
                     )
                     .where(where)
                     .execute()
@@ -883,15 +894,18 @@ def send_due(
         try:
             if channel is None:
                 raise ch.ChannelError(
-                    f"The {row.channel} channel is switched off or not set up "
-                    "(Settings → Messages)."
+                    tr(
+                        "The {channel} channel is switched off or not set up "
+                        "(Settings → Messages).",
+                        channel=row.channel,
+                    )
                 )
             provider_id = channel.send(_outgoing(row))
         except ch.ChannelError as exc:
             _record_failure(row, channel, exc, moment(), token, report)
         except Exception as exc:  # noqa: BLE001 - a channel bug must not lose the message
             log.exception("channel %s failed on message %s", row.channel, row.id)
-            error = ch.ChannelError(f"Unexpected error: {exc!r}", unknown=True)
+            error = ch.ChannelError(tr("Unexpected error: {error}", error=repr(exc)), unknown=True)
             _record_failure(row, channel, error, moment(), token, report)
         else:
             if _finish(
@@ -939,7 +953,7 @@ def _view(row: OutboxMessage, actor: Actor | None) -> MessageView:
     elif row.channel == "sms":
         to = (row.phone if owner else mask_full(row.phone)) if row.phone else ""
     else:
-        to = "notice slip"
+        to = tr("notice slip")
     return MessageView(
         id=row.id,
         key=row.key,
@@ -965,7 +979,7 @@ def list_messages(
 ) -> list[MessageView]:
     """Newest first. Clerks see masked numbers and addresses."""
     if status is not None and status not in MESSAGE_STATUSES:
-        raise InvalidInput(f"Unknown message status '{status}'.")
+        raise InvalidInput(tr("Unknown message status '{status}'.", status=status))
     query = OutboxMessage.select()
     if status is not None:
         query = query.where(OutboxMessage.status == status)
@@ -978,7 +992,7 @@ def list_messages(
 def get_message(actor: Actor, message_id: int) -> MessageView:
     row = OutboxMessage.get_or_none(OutboxMessage.id == message_id)
     if row is None:
-        raise NotFound(f"There is no message #{message_id}.")
+        raise NotFound(tr("There is no message #{message_id}.", message_id=message_id))
     return _view(row, actor)
 
 
@@ -996,7 +1010,7 @@ def counts() -> dict[str, int]:
 def _locked_message(message_id: int) -> OutboxMessage:
     row = locked(OutboxMessage.select().where(OutboxMessage.id == message_id)).first()
     if row is None:
-        raise NotFound(f"There is no message #{message_id}.")
+        raise NotFound(tr("There is no message #{message_id}.", message_id=message_id))
     return row  # type: ignore[no-any-return]
 
 
@@ -1006,20 +1020,26 @@ def retry(actor: Actor, message_id: int, channel: str | None = None) -> MessageV
     that a possible second copy is acceptable; it is audited."""
     actor.require_owner("send a message again")
     if channel is not None and channel not in ch.CHANNEL_NAMES:
-        raise InvalidInput(f"Channel must be one of {', '.join(ch.CHANNEL_NAMES)}.")
+        raise InvalidInput(
+            tr("Channel must be one of {channels}.", channels=", ".join(ch.CHANNEL_NAMES))
+        )
     with unit_of_work(actor, "outbox.retry", "outbox_message", message_id) as change:
         row = _locked_message(message_id)
         if row.status not in (FAILED, FAILED_UNKNOWN, CANCELLED):
             raise Conflict(
-                f"Message #{message_id} is {row.status}: only a failed, interrupted or "
-                "cancelled message can be sent again.",
+                tr(
+                    "Message #{message_id} is {status}: only a failed, interrupted or "
+                    "cancelled message can be sent again.",
+                    message_id=message_id,
+                    status=row.status,
+                ),
                 code="not_retryable",
             )
         target = channel or row.channel
         if target == "sms" and not (row.phone and _MOBILE.fullmatch(row.phone)):
-            raise InvalidInput("This recipient has no mobile number to send an SMS to.")
+            raise InvalidInput(tr("This recipient has no mobile number to send an SMS to."))
         if target == "email" and not row.email:
-            raise InvalidInput("This recipient has no e-mail address; add it first.")
+            raise InvalidInput(tr("This recipient has no e-mail address; add it first."))
         change.before = {
             "status": row.status,
             "channel": row.channel,
@@ -1046,12 +1066,22 @@ def dismiss(actor: Actor, message_id: int, note: str = "") -> MessageView:
     with unit_of_work(actor, "outbox.dismiss", "outbox_message", message_id) as change:
         row = _locked_message(message_id)
         if row.status in (SENT, SENDING, CANCELLED):
-            raise Conflict(f"Message #{message_id} is {row.status}; nothing to dismiss.")
+            raise Conflict(
+                tr(
+                    "Message #{message_id} is {status}; nothing to dismiss.",
+                    message_id=message_id,
+                    status=row.status,
+                )
+            )
         change.before = {"status": row.status}
         text = " ".join(str(note).split())[:200]
         OutboxMessage.update(
             status=CANCELLED,
-            last_error=f"Dismissed by {actor.name}" + (f": {text}" if text else ""),
+            last_error=(
+                tr("Dismissed by {name}: {note}", name=actor.name, note=text)
+                if text
+                else tr("Dismissed by {name}", name=actor.name)
+            ),
         ).where(OutboxMessage.id == row.id).execute()
         change.after = {"status": CANCELLED, "note": text}
     return get_message(actor, message_id)

@@ -227,16 +227,18 @@ def list_tickets(actor: Actor, include_resolved: bool = False) -> list[TicketVie
     resolved ones follow, newest first."""
     query = (
         Ticket.select(Ticket, Parcel.tracking, Staff.name)
-        .join(Parcel, join_type=JOIN.LEFT_OUTER, on=(Ticket.parcel == Parcel.id))
+        # attr= keeps the joined rows off ticket.parcel / ticket.opened_by, whose ids we need
+        .join(Parcel, JOIN.LEFT_OUTER, on=(Ticket.parcel == Parcel.id), attr="parcel_row")
         .switch(Ticket)
-        .join(Staff, join_type=JOIN.LEFT_OUTER, on=(Ticket.opened_by == Staff.id))
+        .join(Staff, JOIN.LEFT_OUTER, on=(Ticket.opened_by == Staff.id), attr="opener")
     )
     if not include_resolved:
         query = query.where(Ticket.status != RESOLVED)
     views = []
     for t in query.order_by(Ticket.id.desc()).limit(LIST_LIMIT):
-        tracking = t.parcel.tracking if t.parcel_id is not None else None
-        views.append(_view(t, actor, tracking, t.opened_by.name if t.opened_by_id else ""))
+        parcel_row, opener = getattr(t, "parcel_row", None), getattr(t, "opener", None)
+        tracking = parcel_row.tracking if parcel_row is not None else None
+        views.append(_view(t, actor, tracking, opener.name if opener is not None else ""))
     open_views = [v for v in views if v.status != RESOLVED]
     open_views.sort(key=lambda v: (not v.overdue, v.answer_due or "", v.id))
     done = [v for v in views if v.status == RESOLVED]

@@ -117,6 +117,26 @@ def test_parcels_behind_each_bar_match_the_bar(owner: Actor, clerk: Actor) -> No
         assert limited.total == 4 and len(limited.rows) == 2
 
 
+def test_owed_by_carrier_agrees_with_each_settlement(owner: Actor, clerk: Actor) -> None:
+    _history(owner, clerk)
+    first, last = DAY1, DAY1 + timedelta(days=2)
+    with clock.frozen_at(MORNING + timedelta(days=2, hours=3)):
+        summary = dashboard.owed_by_carrier(owner, first, last)
+        assert {r.carrier for r in summary} == {"YTO", "ZTO"}
+        for row in summary:
+            one = settlement.settle(owner, row.carrier, first, last)
+            assert (row.parcels, row.returns, row.owed_fen) == (
+                one.parcels,
+                one.returns,
+                one.owed_fen,
+            )
+        assert next(r for r in summary if r.carrier == "ZTO").returns == 1
+        with pytest.raises(NotAllowed):
+            dashboard.owed_by_carrier(clerk, first, last)
+        with pytest.raises(InvalidInput):
+            dashboard.owed_by_carrier(owner, last, first)
+
+
 def test_clerks_are_refused_and_periods_checked(owner: Actor, clerk: Actor) -> None:
     with pytest.raises(NotAllowed):
         dashboard.dashboard(clerk)
@@ -185,6 +205,9 @@ def test_dashboard_reads_only_index_ranges(owner: Actor, clerk: Actor) -> None:
                 Bar("hours", "9", "received", *period),
             ):
                 dashboard.parcels_behind(owner, bar)
+            dashboard.owed_by_carrier(
+                owner, date.fromisoformat(dash.date_from), date.fromisoformat(dash.date_to)
+            )
     finally:
         logger.removeHandler(handler)
         logger.setLevel(old)

@@ -144,3 +144,14 @@ def test_bad_input_is_refused(clerk: Actor) -> None:
     with pytest.raises(NotFound):
         tickets.resolve(clerk, 9999, "done")
     assert tickets.require_kind("Wrong-Address") == "wrong_address"
+
+
+def test_list_shows_tracking_and_opener(clerk, owner) -> None:  # noqa: ANN001
+    from station.services import tickets as ticket_service
+    from tests.core.helpers import take_in
+
+    view = take_in(clerk)
+    ticket_service.open_ticket(clerk, "damaged", "corner crushed", tracking=view.tracking)
+    ticket_service.open_ticket(clerk, "complaint", "phone complaint")
+    listed = ticket_service.list_tickets(owner)
+    assert {(t.tracking, t.opened_by) for t in listed} == {(view.tracking, "amy"), (None, "amy")}

@@ -126,7 +126,7 @@ def test_slow_database_never_freezes_the_window(make_window, qtbot, clerk, monke
 
 
 _ALLOWED = {
-    "PIN", "Ctrl", "Esc", "PDF", "SQLite", "XL", "USB", "HID", "EMS", "UPS", "DHL", "FEDEX",
+    "PIN", "Ctrl", "Alt", "Esc", "PDF", "SQLite", "XL", "USB", "HID", "EMS", "UPS", "DHL", "FEDEX",
     "YUNDA", "DEPPON", "CAINIAO", "ZTO", "YTO", "STO", "OTHER", "Enter", "Mettler", "Toledo",
     "SICS", "CAS", "postgresql", "socket", "FedEx", "Express", "Logistics", "Other", "Post",
     "China", "SF", "JD", "JT", "counter", "amy", "boss", "Shift", "Tab", "Del",

@@ -121,7 +121,7 @@ class DayCloseScreen(QWidget):
         self.preview: QWidget | None = None
         self._build()
         self.retranslate()
-        session.actor_changed.connect(lambda _a: self._gate())
+        session.actor_changed.connect(self._actor_changed)
 
     # -- building ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -212,6 +212,9 @@ class DayCloseScreen(QWidget):
         lay.addWidget(self.reverse_button)
 
     # -- loading -----------------------------------------------------------------------------
+    def _actor_changed(self, _actor: object) -> None:
+        self._gate()
+
     def _gate(self) -> bool:
         owner = self.session.is_owner
         self.pages.setCurrentIndex(1 if owner else 0)

@@ -134,10 +134,11 @@ class DailyTab(QWidget):
         rows = [[method_text(m), money(fen)] for m, fen in report.collected_fen.items()]
         fill_table(self.money, rows + [[self.tr("Total"), money(report.collected_total_fen)]], True)
         names = self.session.carriers
-        fill_table(self.carriers, [[carrier_text(code, names)] + [f"{c[k]:,}" for k in COUNTS[:3]]
-                              + [f"{c['overdue']:,}"] for code, c in report.by_carrier.items()])
+        fill_table(self.carriers, [
+            [carrier_text(code, names)] + [f"{c[k]:,}" for k in (*COUNTS[:3], "overdue")]
+            for code, c in report.by_carrier.items()])
         fill_table(self.clerks, [[name, f"{c['received']:,}", f"{c['collected']:,}"]
-                            for name, c in report.by_clerk.items()])
+                                 for name, c in report.by_clerk.items()])
         self.closed_note.setText(self.tr("Day closed") if report.day_closed
                                  else self.tr("Day not closed yet"))
 
@@ -267,7 +268,10 @@ class ReportsScreen(QWidget):
             self.tabs.addTab(tab, "")
         self.tabs.currentChanged.connect(lambda _i: self._load_current())
         self.retranslate()
-        session.actor_changed.connect(lambda _a: self._gate())
+        session.actor_changed.connect(self._actor_changed)
+
+    def _actor_changed(self, _actor: object) -> None:
+        self._gate()
 
     def _gate(self) -> bool:
         owner = self.session.is_owner

@@ -29,11 +29,11 @@ if TYPE_CHECKING:
 
 
 def _settle_job(actor: Any, code: str | None, first: date, last: date) -> list[Any]:  # noqa: ANN401
-    from station.services import carriers, settlement
+    from station.services import dashboard, settlement
 
-    codes = [code] if code else [c.code for c in carriers.list_carriers()]
-    results = [settlement.settle(actor, c, first, last) for c in codes]
-    return results if code else [r for r in results if r.parcels or r.returns]
+    if code:
+        return [settlement.settle(actor, code, first, last)]
+    return dashboard.owed_by_carrier(actor, first, last)
 
 
 def _statement_job(result: Any, path: Path) -> Path:  # noqa: ANN401 - paper lane
@@ -46,7 +46,6 @@ def _statement_job(result: Any, path: Path) -> Path:  # noqa: ANN401 - paper lan
 
 
 class SettlementTab(QWidget):
-
     def __init__(self, screen: ReportsScreen) -> None:
         super().__init__()
         self.screen, self.session = screen, screen.session
