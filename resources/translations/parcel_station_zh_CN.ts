@@ -629,12 +629,12 @@
         <translation>已于 {0} 由 {1} 日结（{2}）。更正将记入 {3}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="299" />
+        <location filename="../../ui/screens/day_close.py" line="300" />
         <source>Reason (required):</source>
         <translation>原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/day_close.py" line="300" />
+        <location filename="../../ui/screens/day_close.py" line="301" />
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>

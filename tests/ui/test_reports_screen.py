@@ -221,3 +221,19 @@ def test_clerks_see_an_owner_only_note(open_reports, clerk, language, words) -> 
     assert words in screen.owner_only.text()
     assert screen.daily.report is None
     assert QApplication.activeModalWidget() is None
+
+
+def test_the_owner_reaches_both_screens_from_the_main_window(make_window, qtbot, owner) -> None:
+    from ui.screens.day_close import DayCloseScreen
+
+    window = make_window(owner)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    wait_idle(qtbot)
+    reports_screen = window.stack.currentWidget()
+    assert isinstance(reports_screen, ReportsScreen)
+    assert reports_screen.daily.report is not None
+    qtbot.keyClick(window, Qt.Key.Key_F10)
+    wait_idle(qtbot)
+    day_close_screen = window.stack.currentWidget()
+    assert isinstance(day_close_screen, DayCloseScreen)
+    assert day_close_screen.data is not None

@@ -295,11 +295,11 @@ class DayCloseScreen(QWidget):
 
     def _recompute(self) -> None:
         data = self.data
-        required = self.counts.reason_required()
+        closed = data is not None and data["closed"] is not None
+        required = not closed and self.counts.reason_required()
         self.reason_label.setText(self.tr("Reason (required):") if required
                                   else self.tr("Reason:"))
         self.reason_label.setStyleSheet("color: #b91c1c; font-weight: 600;" if required else "")
-        closed = data is not None and data["closed"] is not None
         self.close_button.setEnabled(
             data is not None and not closed and self.counts.counted_fen() is not None
             and not (required and not self.reason.text().strip()))
