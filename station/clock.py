@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
+from typing import overload
 from zoneinfo import ZoneInfo
 
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -42,6 +43,10 @@ def zone() -> ZoneInfo:
     return _zone
 
 
+@overload
+def to_local(moment: datetime) -> datetime: ...
+@overload
+def to_local(moment: None) -> None: ...
 def to_local(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None

@@ -106,7 +106,9 @@ def _manifest_entry(tracking: str) -> ManifestInfo | None:
         "FROM manifest_entry WHERE tracking = ? ORDER BY id DESC LIMIT 1",
         (tracking,),
     ).fetchone()
-    return ManifestInfo(*row[:6], bool(row[6])) if row else None
+    if row is None:
+        return None
+    return ManifestInfo(row[0], row[1], row[2], row[3], row[4], int(row[5]), bool(row[6]))
 
 
 def _recipient_flags(phone: str | None) -> tuple[bool, bool]:

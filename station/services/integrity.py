@@ -29,8 +29,9 @@ def verify() -> dict[str, Any]:
         .where(active_clause(), Parcel.slot.is_null(False))
         .group_by(Parcel.slot, Parcel.size)
     )
-    for row in rows:
-        counts[(row.slot_id, row.size)] = row.n
+    tuples: Any = rows.tuples()  # peewee's stubs type tuples() as model rows
+    for slot_id, size, n in tuples:
+        counts[(slot_id, size)] = n
     for slot in Slot.select():
         for size, column in USED.items():
             if getattr(slot, column) != counts.get((slot.id, size), 0):

@@ -146,8 +146,9 @@ def totals_by_method(day: date) -> dict[str, int]:
         .group_by(LedgerEntry.method)
     )
     totals = {m: 0 for m in METHODS}
-    for row in rows:
-        totals[row.method] = int(row.total or 0)
+    tuples: Any = rows.tuples()  # peewee's stubs type tuples() as model rows
+    for method, total in tuples:
+        totals[method] = int(total or 0)
     return totals
 
 

@@ -34,6 +34,11 @@ def documents_dir(kind: str) -> Path:
     return folder
 
 
+def _slot_label(parcel: Parcel) -> str:
+    slot = parcel.slot if parcel.slot_id else None
+    return slot.label if slot is not None else ""
+
+
 def _carrier_name(code: str) -> str:
     carrier = Carrier.get_or_none(Carrier.code == code)
     return f"{carrier.name_zh} {carrier.name_en}".strip() if carrier else code
@@ -48,7 +53,7 @@ def sticker_data(parcel: Parcel, reprint: bool = False) -> Any:
         carrier_code=parcel.carrier_id,
         carrier_name=_carrier_name(parcel.carrier_id),
         pickup_code=parcel.pickup_code or "",
-        slot=parcel.slot.label if parcel.slot_id else "",
+        slot=_slot_label(parcel),
         masked_phone=shown_phone(parcel, masked_viewer),
         recipient_name=parcel.recipient_name,
         received_at=clock.to_local(parcel.received_at),
@@ -96,7 +101,7 @@ def receipt_pdf(receipt_no: str, out: Path | None = None, reprint: bool = False)
             ReceiptLine(
                 p.tracking,
                 p.pickup_code or "",
-                p.slot.label if p.slot_id else "",
+                _slot_label(p),
                 p.cod_fen,
                 _carrier_name(p.carrier_id),
             )

@@ -94,7 +94,8 @@ def show(actor: Actor, tracking: str) -> dict[str, Any]:
     """One parcel with its history (newest intake of that number)."""
     parcel = get_by_tracking(tracking)
     data = parcel_view(parcel, actor).to_json()
-    data["receipt_no"] = parcel.pickup.receipt_no if parcel.pickup_id else None
+    pickup = parcel.pickup if parcel.pickup_id else None
+    data["receipt_no"] = pickup.receipt_no if pickup is not None else None
     data["events"] = [
         {
             "at": clock.iso(ev.at),

@@ -83,7 +83,7 @@ def resolve_many(refs: tuple[str, ...] | list[str]) -> list[Parcel]:
     by_seq: dict[int, Parcel] = {}
     if seqs:
         query = Parcel.select().where(Parcel.code_seq.in_(seqs) & active_clause())
-        by_seq = {p.code_seq: p for p in query}
+        by_seq = {p.code_seq: p for p in query if p.code_seq is not None}
     found = []
     for ref in refs:
         code = codes[ref]

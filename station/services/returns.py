@@ -172,7 +172,7 @@ def handover(
             "courier": courier_name,
         }
     views = [
-        parcel_view(p, actor, labels.get(p.slot_id))
+        parcel_view(p, actor, labels.get(p.slot_id) if p.slot_id is not None else None)
         for p in Parcel.select().where(Parcel.id.in_(ids)).order_by(Parcel.id)
     ]
     pdf = _manifest_pdf(record, views)

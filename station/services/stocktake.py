@@ -153,7 +153,7 @@ def _active_by_code(seqs: list[int]) -> dict[int, Parcel]:
     found: dict[int, Parcel] = {}
     for i in range(0, len(seqs), _CHUNK):
         query = Parcel.select().where(Parcel.code_seq.in_(seqs[i : i + _CHUNK]), active_clause())
-        found.update((p.code_seq, p) for p in query)
+        found.update((p.code_seq, p) for p in query if p.code_seq is not None)
     return found
 
 

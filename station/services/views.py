@@ -55,7 +55,8 @@ def days_on_shelf(parcel: Parcel) -> int:
 
 def parcel_view(parcel: Parcel, actor: Actor | None, slot_label: str | None = None) -> ParcelView:
     if slot_label is None and parcel.slot_id is not None:
-        slot_label = parcel.slot.label
+        slot = parcel.slot
+        slot_label = slot.label if slot is not None else None
     return ParcelView(
         id=parcel.id,
         tracking=parcel.tracking,
