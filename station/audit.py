@@ -109,7 +109,7 @@ def _append(actor: Actor, change: Change, head: tuple[int, str]) -> int:
     at = clock.now()
     before, after = _canonical(change.before), _canonical(change.after)
     entity_id = str(change.entity_id)
-    digest = event_hash(
+    fields = (
         seq,
         at,
         actor.name,
@@ -121,22 +121,11 @@ def _append(actor: Actor, change: Change, head: tuple[int, str]) -> int:
         after,
         head_hash,
     )
+    digest = event_hash(*fields)
     run_sql(
         "INSERT INTO audit_event (seq, at, actor, counter, action, entity, entity_id, before,"
         " after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            seq,
-            at,
-            actor.name,
-            actor.counter,
-            change.action,
-            change.entity,
-            entity_id,
-            before,
-            after,
-            head_hash,
-            digest,
-        ),
+        (*fields, digest),
     )
     run_sql("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, digest))
     if change.parcels:
