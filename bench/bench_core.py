@@ -203,7 +203,16 @@ def main() -> None:
     result["intake_p95_over_raw_p95"] = round(
         result["intake_p95_ms"] / result["raw_insert_p95_ms"], 1
     )
-    print(json.dumps(result, indent=2))
+    import os
+    import platform
+
+    result["machine"] = (
+        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
+    result["when"] = clock.now().isoformat(timespec="seconds") + "Z"
+    text = json.dumps(result, indent=2)
+    print(text)
+    (Path(__file__).parent / "results_core.json").write_text(text + "\n", encoding="utf-8")
     station_db.close_database()
 
 
