@@ -8,6 +8,7 @@ from peewee import JOIN
 
 from station import clock
 from station.audit import Actor
+from station.devices.scanner import classify_qr_payload
 from station.domain.carriers import normalize_tracking
 from station.domain.codes import parse_pickup_code
 from station.domain.phone import is_last4, parse_phone
@@ -44,6 +45,12 @@ def find(actor: Actor, text: str, include_all: bool = False) -> list[ParcelView]
     text = (text or "").strip()
     if not text:
         raise InvalidInput(tr("Type or scan a pickup code, tracking number, phone number or name."))
+    if "://" in text or ":" in text[:4]:
+        # A QR code from the recipient's phone: our "PS:A-3-0127", or a carrier's pickup link
+        # carrying a code or a tracking number.
+        kind, value = classify_qr_payload(text)
+        if kind in ("pickup_code", "tracking"):
+            text = value
     scope = Parcel.select()
     if not include_all:
         scope = scope.where(active_clause())

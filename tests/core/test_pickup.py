@@ -184,3 +184,14 @@ def test_find_variants(clerk: Actor, owner: Actor) -> None:
     assert len(parcels.find(clerk, "0042", include_all=True)) == 1
     shown = parcels.show(clerk, "SF5555555555555")
     assert [e["action"] for e in shown["events"]] == ["parcel.intake", "parcel.pickup"]
+
+
+def test_find_by_qr_payloads_from_a_phone(clerk: Actor) -> None:
+    view = take_in(clerk, "SF6666666666666", person=66)
+    for payload in (
+        f"PS:{view.pickup_code}",
+        f"https://pick.example.cn/p?code={view.pickup_code}",
+        "https://carrier.example.cn/track?trackingNo=SF6666666666666",
+        "HTTPS://CARRIER.EXAMPLE.CN/TRACK?TRACKINGNO=SF6666666666666",
+    ):
+        assert [v.tracking for v in parcels.find(clerk, payload)] == ["SF6666666666666"], payload
