@@ -301,6 +301,10 @@
         <source>Print a shelf sticker for every intake</source>
         <translation>每次入库都打印货架标签</translation>
     </message>
+    <message>
+        <source>Report printer (A4)</source>
+        <translation>报表打印机（A4）</translation>
+    </message>
 </context>
 <context>
     <name>DailyTab</name>

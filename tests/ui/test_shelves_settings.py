@@ -144,3 +144,21 @@ def test_owner_backs_up_to_the_backup_folder(make_window, qtbot, owner, tmp_path
     assert list((tmp_path / "backups").glob("station-*.db"))
     screen.save()
     assert window.session.settings.value("backup_dir") == str(tmp_path / "backups")
+
+
+def test_a_printer_per_document_type(make_window, qtbot, clerk, ui_settings,
+                                     monkeypatch) -> None:
+    import ui.printing as printing
+
+    monkeypatch.setattr(printing, "available_printers", lambda: ["Zebra-GK420", "Office-A4"])
+    window = make_window(clerk)
+    screen = window.show_screen("settings")
+    page = screen.pages[3]
+    page._fill_printers()
+    for combo, name in ((page.label_printer, "Zebra-GK420"), (page.receipt_printer, ""),
+                        (page.report_printer, "Office-A4")):
+        combo.setCurrentIndex(combo.findData(name))
+    screen.save()
+    assert printing.printer_for(printing.DocKind.LABEL, ui_settings) == "Zebra-GK420"
+    assert printing.printer_for(printing.DocKind.RECEIPT, ui_settings) == ""
+    assert printing.printer_for(printing.DocKind.REPORT, ui_settings) == "Office-A4"

@@ -71,11 +71,14 @@ class CounterPage(Page):
         self.backup_now.clicked.connect(self._backup)
         self.stickers = QCheckBox()
         self.label_printer, self.receipt_printer = QComboBox(), QComboBox()
+        self.report_printer = QComboBox()
         # Names of languages and printers are data, not words to translate.
-        for combo in (self.language, self.label_printer, self.receipt_printer):
+        for combo in (self.language, self.label_printer, self.receipt_printer,
+                      self.report_printer):
             combo.setObjectName("data")
         self.l_lang, self.l_counter, self.l_idle, self.l_db = QLabel(), QLabel(), QLabel(), QLabel()
         self.l_backup, self.l_label, self.l_receipt = QLabel(), QLabel(), QLabel()
+        self.l_report = QLabel()
         self.form.addRow(self.l_lang, self.language)
         self.form.addRow(self.l_counter, self.counter)
         self.form.addRow(self.l_idle, self.idle)
@@ -85,6 +88,7 @@ class CounterPage(Page):
         self.form.addRow("", self.backup_now)
         self.form.addRow(self.l_label, self.label_printer)
         self.form.addRow(self.l_receipt, self.receipt_printer)
+        self.form.addRow(self.l_report, self.report_printer)
         self.form.addRow("", self.stickers)
         self.retranslate()
 
@@ -111,7 +115,8 @@ class CounterPage(Page):
             return
         names = available_printers()
         for combo, kind in ((self.label_printer, DocKind.LABEL),
-                            (self.receipt_printer, DocKind.RECEIPT)):
+                            (self.receipt_printer, DocKind.RECEIPT),
+                            (self.report_printer, DocKind.REPORT)):
             combo.clear()
             combo.addItem(self.tr("None: save PDF files"), "")
             for name in names:
@@ -136,6 +141,7 @@ class CounterPage(Page):
 
             set_printer_for(DocKind.LABEL, self.label_printer.currentData() or "", s)
             set_printer_for(DocKind.RECEIPT, self.receipt_printer.currentData() or "", s)
+            set_printer_for(DocKind.REPORT, self.report_printer.currentData() or "", s)
         except ImportError:
             pass
         s.sync()
@@ -185,10 +191,12 @@ class CounterPage(Page):
         self.backup_now.setText(self.tr("Back up now"))
         self.l_label.setText(self.tr("Label printer"))
         self.l_receipt.setText(self.tr("Receipt printer"))
+        self.l_report.setText(self.tr("Report printer (A4)"))
         self.stickers.setText(self.tr("Print a shelf sticker for every intake"))
         if self.label_printer.count():
             self.label_printer.setItemText(0, self.tr("None: save PDF files"))
             self.receipt_printer.setItemText(0, self.tr("None: save PDF files"))
+            self.report_printer.setItemText(0, self.tr("None: save PDF files"))
 
 
 class DevicesPage(Page):
