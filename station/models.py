@@ -179,6 +179,7 @@ class Handover(BaseModel):
     at = DateTimeField()
     staff = ForeignKeyField(Staff, on_delete="RESTRICT")
     pdf_path = CharField(max_length=500, default="")
+    courier_signature_png = TextField(null=True)  # base64 PNG (migration 3)
     if TYPE_CHECKING:
         carrier_id: str
         staff_id: int

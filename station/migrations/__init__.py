@@ -7,11 +7,12 @@ from collections.abc import Callable
 
 from peewee import Database
 
-from station.migrations import m0001_initial, m0002_outbox
+from station.migrations import m0001_initial, m0002_outbox, m0003_handover_signature
 
 MIGRATIONS: list[Callable[[Database], None]] = [
     m0001_initial.apply,
     m0002_outbox.apply,
+    m0003_handover_signature.apply,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
@@ -115,7 +116,11 @@ class HandoverResult:
 
 
 def handover(
-    actor: Actor, carrier_code: str, courier_name: str = "", trackings: list[str] | None = None
+    actor: Actor,
+    carrier_code: str,
+    courier_name: str = "",
+    trackings: list[str] | None = None,
+    courier_signature_png: bytes | None = None,
 ) -> HandoverResult:
     """Give the carrier's courier every parcel marked for return (or just the scanned ones;
     the rest stay on the shelf)."""
@@ -145,6 +150,9 @@ def handover(
             courier_name=courier_name,
             at=now,
             staff=actor.staff_id,
+            courier_signature_png=(
+                base64.b64encode(courier_signature_png).decode() if courier_signature_png else None
+            ),
         )
         ids = [p.id for p in parcels]
         n = (

@@ -84,3 +84,20 @@ def test_sqlite_url_forms(tmp_path: Path) -> None:
     assert station_db.sqlite_path(f"sqlite:///{path}") == path
     assert station_db.sqlite_path(str(path)) == path
     assert station_db.sqlite_path("postgresql://u:p@h:5432/n") is None
+
+
+def test_upgrade_from_version_2_adds_the_courier_signature(sqlite_url: str) -> None:
+    """A station created before migration 3 gets the new column on open, data intact."""
+    import sqlite3 as raw
+
+    station_db.open_database(sqlite_url)
+    init_station()
+    station_db.close_database()
+    con = raw.connect(sqlite_url)
+    con.execute("ALTER TABLE handover DROP COLUMN courier_signature_png")
+    con.execute("UPDATE setting SET value = '2' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    database = station_db.open_database(sqlite_url)
+    assert station_db.schema_version(database) == LATEST_VERSION
+    assert "courier_signature_png" in {c.name for c in database.get_columns("handover")}

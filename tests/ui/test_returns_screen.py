@@ -128,6 +128,12 @@ def test_handover_scans_each_parcel_refuses_wrong_ones_and_prints(
     wait_idle(qtbot)
     docs = tmp_path / "docs" / "manifests"
     assert any(docs.glob("H*-courier.png"))
+    import base64
+
+    from station.models import Handover
+
+    stored = Handover.get().courier_signature_png  # kept with the hand-over itself
+    assert stored and base64.b64decode(stored).startswith(b"\x89PNG")
     qtbot.waitUntil(lambda: any((tmp_path / "unprinted").glob("manifest-*.pdf")),
                     timeout=20_000)
     pdf = next((tmp_path / "unprinted").glob("manifest-*.pdf")).read_bytes()

@@ -33,10 +33,12 @@ from ui.widgets.signature_pad import SignaturePad
 SCANNED_BG = "#dcfce7"
 
 
-def _handover_job(actor, carrier: str, courier: str, trackings: list[str]) -> Any:  # noqa: ANN001, ANN401
+def _handover_job(actor, carrier: str, courier: str, trackings: list[str],  # noqa: ANN001
+                  signature: bytes | None = None) -> Any:  # noqa: ANN401
     from station.services import returns
 
-    return returns.handover(actor, carrier, courier, trackings=trackings)
+    return returns.handover(actor, carrier, courier, trackings=trackings,
+                            courier_signature_png=signature)
 
 
 def _unmark_job(actor, tracking: str) -> ParcelView:  # noqa: ANN001
@@ -244,7 +246,8 @@ class HandoverPanel(QWidget):
         self._refresh()
         self.told.emit("info", self.tr("Handing over…"))
         workers.run(_handover_job, self.session.actor, self.carrier_code(), courier, trackings,
-                    owner=self, on_done=self._done, on_error=self._failed)
+                    self.signature.to_png(), owner=self, on_done=self._done,
+                    on_error=self._failed)
 
     def _done(self, result: Any) -> None:  # noqa: ANN401 - HandoverResult
         self.busy = False
