@@ -1196,6 +1196,10 @@
         <source>Notes</source>
         <translation>备注</translation>
     </message>
+    <message>
+        <source>storage fee {0}</source>
+        <translation>滞留费 {0}</translation>
+    </message>
 </context>
 <context>
     <name>IdCheckDialog</name>
@@ -3016,6 +3020,10 @@
         <source>Tick none</source>
         <translation>全不选</translation>
     </message>
+    <message>
+        <source>Storage fee</source>
+        <translation>滞留费</translation>
+    </message>
 </context>
 <context>
     <name>ScaleSettingsPage</name>
@@ -3562,6 +3570,18 @@
         <location filename="../../ui/screens/settings_pages.py" line="134" />
         <source>Every pickup</source>
         <translation>每次取件</translation>
+    </message>
+    <message>
+        <source>Storage fee: free days</source>
+        <translation>滞留费：免费天数</translation>
+    </message>
+    <message>
+        <source>Storage fee per day after that (0 = none)</source>
+        <translation>此后每天滞留费（0 = 不收）</translation>
+    </message>
+    <message>
+        <source>Storage fee cap per parcel (0 = none)</source>
+        <translation>每件滞留费上限（0 = 不限）</translation>
     </message>
 </context>
 <context>

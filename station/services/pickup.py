@@ -23,7 +23,13 @@ from station.i18n import N_, tr
 from station.models import PICKED_UP, Parcel, Pickup, Slot, active_clause
 from station.services import ledger, settings, shelves
 from station.services.parcels import COLLECTABLE, get_by_tracking
-from station.services.views import ParcelView, parcel_view, snapshot
+from station.services.views import (
+    ParcelView,
+    days_on_shelf,
+    parcel_view,
+    snapshot,
+    storage_fee,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class PickupResult:
     proxy_name: str | None
     id_masked: str | None = None
     proxy_phone_masked: str | None = None
+    storage_fen: int = 0  # part of due_fen: storage fees for parcels left past the free days
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -242,7 +249,9 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
     if proxy and not proxy_name:
         raise InvalidInput(tr("For a proxy pickup, enter the proxy's name."))
     id_type, id_masked, id_digest, _ = _verify_identity(actor, request, parcels, proxy)
-    due = sum(p.cod_fen for p in parcels)
+    fees = {p.id: storage_fee(days_on_shelf(p)) for p in parcels}
+    storage_fen = sum(fees.values())
+    due = sum(p.cod_fen for p in parcels) + storage_fen
     method, paid, tendered, change_fen = _payment(request, due)
     signature = base64.b64encode(request.signature_png).decode() if request.signature_png else None
 
@@ -296,6 +305,16 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
                     parcel_id=p.id,
                     day=day,
                 )
+            if fees.get(p.id):
+                ledger.book(
+                    actor,
+                    kind="storage",
+                    method=method or "cash",
+                    amount_fen=fees[p.id],
+                    pickup_id=record.id,
+                    parcel_id=p.id,
+                    day=day,
+                )
             change.touch(p.id, receipt_no + (" proxy" if proxy else ""))
         change.entity_id = receipt_no
         change.before = [snapshot(p) | {"status": "ON_SHELF"} for p in parcels]
@@ -303,6 +322,7 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
             "receipt_no": receipt_no,
             "parcels": [p.tracking for p in fresh],
             "due_fen": due,
+            "storage_fen": storage_fen,
             "method": method,
             "id_checked": bool(id_type),
             "proxy": proxy,
@@ -318,4 +338,5 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
         proxy_name=proxy_name,
         id_masked=id_masked,
         proxy_phone_masked=proxy_phone,
+        storage_fen=storage_fen,
     )

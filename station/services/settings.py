@@ -26,6 +26,11 @@ DEFAULTS: dict[str, Any] = {
     "lockout_failures": 5,
     "lockout_minutes": 15,
     "variance_reason_fen": 1000,
+    # Storage fee (滞留费) for parcels left long: per day after a free period, collected at
+    # pickup. 0 fen a day = no fee (the default).
+    "storage_free_days": 3,
+    "storage_fee_per_day_fen": 0,
+    "storage_fee_cap_fen": 0,  # 0 = no cap
 }
 POLICIES = ("cod", "always", "flagged")
 

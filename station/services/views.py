@@ -32,6 +32,7 @@ class ParcelView:
     damage_note: str
     id_check: bool
     consent_basis: str
+    storage_fee_fen: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,6 +49,18 @@ def shown_phone(parcel: Parcel, actor: Actor | None) -> str:
     return Phone(full=None, last4=parcel.phone_last4, ext=parcel.phone_ext).masked
 
 
+def storage_fee(days: int) -> int:
+    """The storage fee (fen) for a parcel `days` on the shelf, under the station's terms."""
+    from station.services import settings
+
+    per_day = int(settings.get("storage_fee_per_day_fen") or 0)
+    if per_day <= 0:
+        return 0
+    fee = max(0, days - int(settings.get("storage_free_days") or 0)) * per_day
+    cap = int(settings.get("storage_fee_cap_fen") or 0)
+    return min(fee, cap) if cap > 0 else fee
+
+
 def days_on_shelf(parcel: Parcel) -> int:
     end = parcel.left_at or clock.now()
     return max(0, (clock.local_day(end) - clock.local_day(parcel.received_at)).days)
@@ -57,6 +70,7 @@ def parcel_view(parcel: Parcel, actor: Actor | None, slot_label: str | None = No
     if slot_label is None and parcel.slot_id is not None:
         slot = parcel.slot
         slot_label = slot.label if slot is not None else None
+    days = days_on_shelf(parcel)
     return ParcelView(
         id=parcel.id,
         tracking=parcel.tracking,
@@ -72,11 +86,12 @@ def parcel_view(parcel: Parcel, actor: Actor | None, slot_label: str | None = No
         received_at=clock.iso(parcel.received_at),
         picked_up_at=clock.iso(parcel.picked_up_at),
         returned_at=clock.iso(parcel.returned_at),
-        days_on_shelf=days_on_shelf(parcel),
+        days_on_shelf=days,
         damaged=parcel.damaged,
         damage_note=parcel.damage_note,
         id_check=parcel.id_check,
         consent_basis=parcel.consent_basis,
+        storage_fee_fen=storage_fee(days) if parcel.left_at is None else 0,
     )
 
 

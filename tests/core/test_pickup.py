@@ -195,3 +195,30 @@ def test_find_by_qr_payloads_from_a_phone(clerk: Actor) -> None:
         "HTTPS://CARRIER.EXAMPLE.CN/TRACK?TRACKINGNO=SF6666666666666",
     ):
         assert [v.tracking for v in parcels.find(clerk, payload)] == ["SF6666666666666"], payload
+
+
+def test_storage_fee_after_free_days_is_collected_at_pickup(clerk: Actor, owner: Actor) -> None:
+    from datetime import timedelta
+
+    from station import clock
+    from station.services import settings as station_settings
+
+    station_settings.set_value(owner, "storage_fee_per_day_fen", 100)
+    station_settings.set_value(owner, "storage_free_days", 2)
+    station_settings.set_value(owner, "storage_fee_cap_fen", 1000)
+    with clock.frozen_at(clock.now() - timedelta(days=5)):
+        old = take_in(clerk, person=77)
+    with clock.frozen_at(clock.now() - timedelta(days=30)):
+        ancient = take_in(clerk, person=78)
+    fresh = take_in(clerk, person=79)
+    assert parcels.find(clerk, old.pickup_code)[0].storage_fee_fen == 300  # 5 days - 2 free
+    assert parcels.find(clerk, ancient.pickup_code)[0].storage_fee_fen == 1000  # capped
+    assert parcels.find(clerk, fresh.pickup_code)[0].storage_fee_fen == 0
+    with pytest.raises(InvalidInput) as info:
+        pickup(clerk, PickupRequest(refs=(old.pickup_code,)))
+    assert info.value.code == "payment_required"
+    result = pickup(clerk, PickupRequest(refs=(old.pickup_code,), method="cash",
+                                         tendered_fen=500))
+    assert (result.due_fen, result.storage_fen, result.change_fen) == (300, 300, 200)
+    assert [(e.kind, e.amount_fen) for e in LedgerEntry.select()] == [("storage", 300)]
+    assert parcels.find(clerk, old.tracking, include_all=True)[0].storage_fee_fen == 0

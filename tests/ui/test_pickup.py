@@ -177,3 +177,31 @@ def test_nothing_found_says_so(make_window, qtbot, clerk) -> None:
     wait_idle(qtbot)
     assert screen.banner.kind in ("warn", "error")
     assert focused() is screen.scan_field
+
+
+def test_storage_fee_is_shown_and_collected(make_window, qtbot, clerk, owner) -> None:
+    from datetime import timedelta
+
+    from station import clock
+    from station.models import LedgerEntry
+
+    settings.set_value(owner, "storage_fee_per_day_fen", 50)
+    settings.set_value(owner, "storage_free_days", 3)
+    with clock.frozen_at(clock.now() - timedelta(days=7)):
+        view = _take_in(clerk, "YT1000000000051", "13700005555", "孙强")
+    window = make_window(clerk)
+    screen = _pickup(window)
+    scan(qtbot, screen.scan_field, view.pickup_code)
+    wait_idle(qtbot)
+    scan(qtbot, screen.scan_field, view.tracking)
+    assert screen.payment.due.text() == "¥2.00"  # 7 days, 3 free, ¥0.50 a day
+    notes = [screen.table.item(0, c).text() for c in range(screen.table.columnCount())]
+    assert any("storage fee ¥2.00" in text for text in notes), notes
+    qtbot.keyClick(screen.scan_field, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(screen.payment.tendered, "5")
+    qtbot.keyClick(screen.payment.tendered, Qt.Key.Key_F12)
+    wait_idle(qtbot)
+    assert screen.banner.kind == "ok", screen.banner.text()
+    record = Pickup.get()
+    assert (record.due_fen, record.change_fen) == (200, 300)
+    assert [(e.kind, e.amount_fen) for e in LedgerEntry.select()] == [("storage", 200)]

@@ -60,7 +60,7 @@ def test_overdue_list_scan_and_bulk_mark(make_window, qtbot, clerk, owner) -> No
         outbox.send_due(outbox.build_channels())
     screen = _screen(make_window, qtbot, clerk)
     assert screen.table.keys() == [old1, old2]
-    days = screen.table.columnCount() - 2
+    days = screen.table.columnCount() - 3  # ... days, reminders, storage fee
     assert screen.table.item(0, days).text() == "10"
     assert screen.table.item(0, days + 1).text().startswith("1")  # one reminder sent
     assert screen.table.item(1, days + 1).text() == "0"

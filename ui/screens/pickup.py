@@ -247,7 +247,8 @@ class PickupScreen(QWidget):
         return any(v.id_check or (self.policy == "cod" and v.cod_fen > 0) for v in chosen)
 
     def _refresh(self) -> None:
-        self.payment.set_due(sum(v.cod_fen for v in self.chosen()))
+        # Cash on delivery plus any storage fee: the core asks for exactly this sum.
+        self.payment.set_due(sum(v.cod_fen + v.storage_fee_fen for v in self.chosen()))
         if not self.parcels:
             self.id_state.setText(self.tr("Look up a person first."))
         elif self.id_info is not None:

@@ -165,6 +165,8 @@ class HandoverTable(QTableWidget):
             notes.append(self.tr("ID check"))
         if view.damaged:
             notes.append(self.tr("damaged"))
+        if view.storage_fee_fen:
+            notes.append(self.tr("storage fee {0}").format(money(view.storage_fee_fen)))
         if view.status != "ON_SHELF":
             notes.append(status_text(view.status))
         return ", ".join(notes)

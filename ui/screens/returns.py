@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from station.services.views import ParcelView
 from ui import workers
-from ui.screens.common import carrier_text, error_text, short_time
+from ui.screens.common import carrier_text, error_text, money, short_time
 from ui.screens.pickup_parts import scan_key
 from ui.screens.returns_handover import HandoverPanel
 from ui.session import Session
@@ -170,7 +170,7 @@ class ReturnsScreen(QWidget):
             rows.append([v.tracking, carrier_text(v.carrier, self.session.carriers),
                          v.slot or "", v.pickup_code or "", v.recipient_name,
                          v.recipient_phone, short_time(v.received_at), str(v.days_on_shelf),
-                         reminders])
+                         reminders, money(v.storage_fee_fen) if v.storage_fee_fen else ""])
             limit = self.retention.get(v.carrier, 0)
             colours.append(LONG_OVERDUE_BG if limit and v.days_on_shelf >= 2 * limit else None)
         self.table.set_rows(rows, [v.tracking for v in self.overdue], colours=colours,
@@ -268,7 +268,7 @@ class ReturnsScreen(QWidget):
         self.table.set_headers([self.tr("Tracking number"), self.tr("Carrier"), self.tr("Slot"),
                                 self.tr("Pickup code"), self.tr("Recipient"), self.tr("Phone"),
                                 self.tr("Received"), self.tr("Days on shelf"),
-                                self.tr("Reminders sent")])
+                                self.tr("Reminders sent"), self.tr("Storage fee")])
         self.all_button.setText(self.tr("Tick all"))
         self.none_button.setText(self.tr("Tick none"))
         self._refresh_buttons()

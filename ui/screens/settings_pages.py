@@ -32,7 +32,8 @@ from ui.session import Session
 
 POLICIES = ("cod", "flagged", "always")
 STATION_KEYS = ("station_name", "station_address", "station_hours", "id_check_policy",
-                "undo_minutes", "code_cooldown_days")
+                "undo_minutes", "code_cooldown_days", "storage_free_days",
+                "storage_fee_per_day_fen", "storage_fee_cap_fen")
 
 
 class Page(QWidget):
@@ -92,7 +93,13 @@ class StationPage(Page):
         self.undo, self.cooldown = QSpinBox(), QSpinBox()
         self.undo.setRange(0, 120)
         self.cooldown.setRange(0, 60)
-        self.rows = (self.name, self.address, self.hours, self.policy, self.undo, self.cooldown)
+        from ui.widgets.money_input import MoneyInput
+
+        self.free_days = QSpinBox()
+        self.free_days.setRange(0, 60)
+        self.fee_per_day, self.fee_cap = MoneyInput(), MoneyInput()
+        self.rows = (self.name, self.address, self.hours, self.policy, self.undo, self.cooldown,
+                     self.free_days, self.fee_per_day, self.fee_cap)
         self.row_labels = [QLabel() for _ in self.rows]
         for label, widget in zip(self.row_labels, self.rows, strict=True):
             self.form.addRow(label, widget)
@@ -108,13 +115,19 @@ class StationPage(Page):
         self.policy.setCurrentIndex(max(0, self.policy.findData(values["id_check_policy"])))
         self.undo.setValue(int(values["undo_minutes"]))
         self.cooldown.setValue(int(values["code_cooldown_days"]))
+        self.free_days.setValue(int(values["storage_free_days"]))
+        self.fee_per_day.set_fen(int(values["storage_fee_per_day_fen"]))
+        self.fee_cap.set_fen(int(values["storage_fee_cap_fen"]))
 
     def save(self) -> None:
         values = {"station_name": self.name.text().strip(),
                   "station_address": self.address.text().strip(),
                   "station_hours": self.hours.text().strip(),
                   "id_check_policy": self.policy.currentData(),
-                  "undo_minutes": self.undo.value(), "code_cooldown_days": self.cooldown.value()}
+                  "undo_minutes": self.undo.value(), "code_cooldown_days": self.cooldown.value(),
+                  "storage_free_days": self.free_days.value(),
+                  "storage_fee_per_day_fen": self.fee_per_day.fen() or 0,
+                  "storage_fee_cap_fen": self.fee_cap.fen() or 0}
         self.run(_write_station, self.session.actor, values, done=self._saved)
 
     def _saved(self, changed: dict[str, Any]) -> None:
@@ -126,7 +139,10 @@ class StationPage(Page):
     def retranslate(self) -> None:
         labels = (self.tr("Station name"), self.tr("Address"), self.tr("Opening hours"),
                   self.tr("ID check"), self.tr("Undo an intake within (min)"),
-                  self.tr("Reuse a pickup code after (days)"))
+                  self.tr("Reuse a pickup code after (days)"),
+                  self.tr("Storage fee: free days"),
+                  self.tr("Storage fee per day after that (0 = none)"),
+                  self.tr("Storage fee cap per parcel (0 = none)"))
         for label, text in zip(self.row_labels, labels, strict=True):
             label.setText(text)
         texts = {"cod": self.tr("Cash on delivery, flagged parcels and proxies"),
