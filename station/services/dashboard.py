@@ -349,23 +349,6 @@ def owed_by_carrier(
     )
     results = []
     for code in sorted(set(received) | set(returned)):
-        carrier = carriers.get(code)
         n, r = int(received.get(code, 0)), int(returned.get(code, 0))
-        fee_p, fee_r = carrier.fee_per_parcel_fen, carrier.fee_per_return_fen
-        results.append(
-            settlement.SettlementResult(
-                carrier=code,
-                carrier_name=carrier.name_zh or carrier.name_en,
-                date_from=date_from.isoformat(),
-                date_to=date_to.isoformat(),
-                parcels=n,
-                returns=r,
-                fee_per_parcel_fen=fee_p,
-                fee_per_return_fen=fee_r,
-                parcels_fen=n * fee_p,
-                returns_fen=r * fee_r,
-                owed_fen=n * fee_p + r * fee_r,
-                generated_at=clock.iso(clock.now()),
-            )
-        )
+        results.append(settlement.result_for(carriers.get(code), date_from, date_to, n, r))
     return results

@@ -137,22 +137,7 @@ def settle(actor: Actor, carrier_code: str, date_from: date, date_to: date) -> S
         SettlementDay(d.isoformat(), n, r, n * fee_p + r * fee_r)
         for d, n, r in zip(dates, parcels, returns, strict=True)
     ]
-    total_p, total_r = sum(parcels), sum(returns)
-    return SettlementResult(
-        carrier=carrier.code,
-        carrier_name=carrier.name_zh or carrier.name_en,
-        date_from=date_from.isoformat(),
-        date_to=date_to.isoformat(),
-        parcels=total_p,
-        returns=total_r,
-        fee_per_parcel_fen=fee_p,
-        fee_per_return_fen=fee_r,
-        parcels_fen=total_p * fee_p,
-        returns_fen=total_r * fee_r,
-        owed_fen=total_p * fee_p + total_r * fee_r,
-        days=days,
-        generated_at=clock.iso(clock.now()),
-    )
+    return result_for(carrier, date_from, date_to, sum(parcels), sum(returns), days)
 
 
 def _yuan(fen: int) -> Decimal:
@@ -249,3 +234,30 @@ def write_statement_xlsx(result: SettlementResult, path: Path | str) -> Path:
     tmp.write_bytes(buf.getvalue())
     tmp.replace(out)
     return out
+
+
+def result_for(
+    carrier: Any,
+    date_from: date,
+    date_to: date,
+    parcels: int,
+    returns: int,
+    days: list[SettlementDay] | None = None,
+) -> SettlementResult:
+    """What a carrier owes for `parcels` handled and `returns` handed back, at its fees."""
+    fee_p, fee_r = carrier.fee_per_parcel_fen, carrier.fee_per_return_fen
+    return SettlementResult(
+        carrier=carrier.code,
+        carrier_name=carrier.name_zh or carrier.name_en,
+        date_from=date_from.isoformat(),
+        date_to=date_to.isoformat(),
+        parcels=parcels,
+        returns=returns,
+        fee_per_parcel_fen=fee_p,
+        fee_per_return_fen=fee_r,
+        parcels_fen=parcels * fee_p,
+        returns_fen=returns * fee_r,
+        owed_fen=parcels * fee_p + returns * fee_r,
+        days=days or [],
+        generated_at=clock.iso(clock.now()),
+    )
