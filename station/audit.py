@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ from station.i18n import tr
 from station.models import AuditEvent, ChainHead, database_proxy
 
 GENESIS = "0" * 64
+_current: ContextVar[Change | None] = ContextVar("current_change", default=None)
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,19 @@ class Change:
     after: Any = None
     parcels: list[tuple[int, str]] = field(default_factory=list)
     seq: int = 0  # the number this event will get: unique, usable for receipt numbers
+    # Rows of protected tables this unit of work inserted, changed or deleted: (table, id).
+    # verify() compares each row with what the newest event that tracked it recorded.
+    rows: list[tuple[str, str]] = field(default_factory=list)
 
     def touch(self, parcel_id: int, detail: str = "") -> None:
         self.parcels.append((parcel_id, detail[:200]))
+        self.track("parcel", parcel_id)
+
+    def track(self, table: str, row_id: object) -> None:
+        """Register a row of a protected table written in this unit of work."""
+        key = (table, str(row_id))
+        if key not in self.rows:
+            self.rows.append(key)
 
 
 def _canonical(value: Any) -> str:
@@ -152,8 +164,25 @@ def unit_of_work(
         with db.atomic():
             head = _lock_head()
             change.seq = head[0] + 1
-            yield change
+            token = _current.set(change)
+            try:
+                yield change
+            finally:
+                _current.reset(token)
             _append(actor, change, head)
+
+
+def current_change() -> Change | None:
+    """The unit of work open on this thread, for helpers (ledger.book …) that write rows
+    on behalf of the service that called them."""
+    return _current.get()
+
+
+def track(table: str, row_id: object) -> None:
+    """Register a written row with the open unit of work (no-op outside one)."""
+    change = _current.get()
+    if change is not None:
+        change.track(table, row_id)
 
 
 @dataclass(frozen=True)
