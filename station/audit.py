@@ -163,6 +163,7 @@ def unit_of_work(
     with translate_errors(getattr(db, "station_url", "")):
         with db.atomic():
             head = _lock_head()
+            _check_still_active(actor)
             change.seq = head[0] + 1
             token = _current.set(change)
             try:
@@ -170,6 +171,22 @@ def unit_of_work(
             finally:
                 _current.reset(token)
             _append(actor, change, head)
+
+
+def _check_still_active(actor: Actor) -> None:
+    """An account the owner switched off stops acting at once, even on a counter where it is
+    still logged in (read under the write lock, so it cannot slip between check and write)."""
+    if actor.staff_id is None:
+        return
+    row = run_sql("SELECT active FROM staff WHERE id = ?", (actor.staff_id,)).fetchone()
+    if row is None or not row[0]:
+        raise NotAllowed(
+            tr(
+                "The account {name} has been deactivated by the owner. Log in as another user.",
+                name=actor.name,
+            ),
+            code="account_inactive",
+        )
 
 
 def current_change() -> Change | None:

@@ -37,7 +37,7 @@ class Context:
     def actor(self, required: bool = True) -> Actor | None:
         if self._actor is not None:
             return self._actor
-        name = self.args.user or os.environ.get("PARCEL_STATION_USER")
+        name = self.user_name()
         if not name:
             if required:
                 raise NotAllowed(
@@ -48,6 +48,18 @@ class Context:
                     code="login_required",
                 )
             return None
+        pin = self.pin_for(name)
+        from station.services import staff
+
+        self._actor = staff.authenticate(
+            name, pin, counter=os.environ.get("PARCEL_STATION_COUNTER", "cli")
+        )
+        return self._actor
+
+    def user_name(self) -> str | None:
+        return self.args.user or os.environ.get("PARCEL_STATION_USER")
+
+    def pin_for(self, name: str) -> str:
         pin = os.environ.get("PARCEL_STATION_PIN")
         if pin is None:
             if not sys.stdin.isatty():
@@ -55,12 +67,7 @@ class Context:
                     tr("No PIN: set PARCEL_STATION_PIN or run on a terminal."), code="wrong_pin"
                 )
             pin = getpass.getpass(tr("PIN for {name}: ", name=name))
-        from station.services import staff
-
-        self._actor = staff.authenticate(
-            name, pin, counter=os.environ.get("PARCEL_STATION_COUNTER", "cli")
-        )
-        return self._actor
+        return pin
 
     def viewer(self) -> Actor:
         """For read-only commands: the logged-in user if given, else a clerk-level viewer."""
@@ -96,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the app on the demo station")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_commands.register(sub)
+    from station import cli_station
+
+    cli_station.register(sub)
     try:
         from station import cli_scale
 

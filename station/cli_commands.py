@@ -31,6 +31,8 @@ def register(sub: Any) -> None:
     p.add_argument("--owner")
     p.add_argument("--pin")
     p.add_argument("--station-name")
+    p.add_argument("--station-address")
+    p.add_argument("--station-phone")
 
     staff = sub.add_parser("staff", help="owner: staff accounts")
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)
@@ -39,6 +41,10 @@ def register(sub: Any) -> None:
     p.add_argument("--role", choices=("clerk", "owner"), required=True)
     p.add_argument("--pin", required=True)
     _add(staff_sub, "list", cmd_staff_list, "list staff accounts")
+    p = _add(staff_sub, "deactivate", cmd_staff_deactivate, "stop an account from logging in")
+    p.add_argument("name")
+    p = _add(staff_sub, "activate", cmd_staff_activate, "let a deactivated account log in again")
+    p.add_argument("name")
 
     p = _add(sub, "intake", cmd_intake, "intake one parcel onto a shelf slot")
     p.add_argument("tracking")
@@ -150,14 +156,32 @@ def register(sub: Any) -> None:
 
 
 def cmd_init(args: argparse.Namespace, ctx: Any) -> Any:
-    from station.services.station import init_station
+    from station.errors import NotAllowed
+    from station.services import settings
+    from station.services.station import init_station, is_new
 
     if bool(args.owner) != bool(args.pin):
         raise InvalidInput(
             tr("Give both --owner and --pin to create the owner account."), code="usage"
         )
+    actor = ctx.actor(required=False)
+    if args.demo_data and not is_new() and not settings.get("demo_station"):
+        raise NotAllowed(
+            tr(
+                "The demo adds accounts with well-known PINs, so it only goes into a new, "
+                "empty database: give another file, e.g. --db demo.db init --demo."
+            ),
+            code="not_a_demo_station",
+        )
     station_name = args.station_name or ("演示驿站 Demo Station" if args.demo_data else None)
-    result = init_station(owner=args.owner, pin=args.pin, station_name=station_name)
+    result = init_station(
+        owner=args.owner,
+        pin=args.pin,
+        station_name=station_name,
+        actor=actor,
+        address=args.station_address,
+        phone=args.station_phone,
+    )
     if args.demo_data:
         from station.demo import build_demo
 
@@ -175,6 +199,18 @@ def cmd_staff_list(args: argparse.Namespace, ctx: Any) -> Any:
     from station.services import staff
 
     return staff.list_staff(ctx.actor())
+
+
+def cmd_staff_deactivate(args: argparse.Namespace, ctx: Any) -> Any:
+    from station.services import staff
+
+    return staff.set_active(ctx.actor(), args.name, False)
+
+
+def cmd_staff_activate(args: argparse.Namespace, ctx: Any) -> Any:
+    from station.services import staff
+
+    return staff.set_active(ctx.actor(), args.name, True)
 
 
 def cmd_intake(args: argparse.Namespace, ctx: Any) -> Any:
@@ -301,8 +337,22 @@ def cmd_backup(args: argparse.Namespace, ctx: Any) -> Any:
 
 
 def cmd_restore(args: argparse.Namespace, ctx: Any) -> Any:
-    from station.services.backup import restore
+    from station.services.backup import owner_from_backup, restore
+    from station.services.station import is_new
 
+    if is_new():
+        # A new machine: nobody here yet, so the owner proves themselves with the account
+        # and PIN kept inside the backup being restored.
+        name = ctx.user_name()
+        if not name:
+            raise InvalidInput(
+                tr(
+                    "Give --user NAME of an owner account in the backup (its PIN from "
+                    "PARCEL_STATION_PIN) to restore it onto this machine."
+                ),
+                code="login_required",
+            )
+        return restore(owner_from_backup(args.file, name, ctx.pin_for(name)), args.file)
     return restore(ctx.actor(), args.file)
 
 

@@ -12,10 +12,10 @@ from typing import Any
 
 from station import clock
 from station import db as station_db
-from station.audit import Actor
+from station.audit import SYSTEM, Actor, unit_of_work
 from station.errors import StationError
 from station.models import Parcel, Shelf, Staff
-from station.services import manifests, returns, shelves, staff
+from station.services import manifests, returns, settings, shelves, staff
 from station.services.intake import IntakeRequest, intake
 from station.services.pickup import PickupRequest, pickup
 from station.services.station import init_station
@@ -109,6 +109,10 @@ def build_demo(seed: int = 20261125, days: int = 10, per_day: int = 20) -> dict[
     if Parcel.select().exists():
         return {"skipped": "the station already has parcels"}
     rng = random.Random(seed)
+    with unit_of_work(SYSTEM, "station.demo", "station") as change:
+        # Marks the well-known demo PINs: `init --demo` may fill this database, not a real one.
+        settings.put_raw("demo_station", True)
+        change.track("setting", "demo_station")
     boss, clerk = _accounts()
     if not Shelf.select().exists():
         for name, caps in (
@@ -254,6 +258,6 @@ def ensure_demo(url: str | None = None) -> str:
     """Open (creating on first use) the demo station; returns its URL."""
     url = url or str(demo_db_path())
     station_db.open_database(url)
-    init_station(station_name="演示驿站 Demo Station")
+    init_station(station_name="演示驿站 Demo Station", actor=SYSTEM)
     build_demo()
     return url

@@ -75,7 +75,9 @@ def station(db_url: str) -> str:
     """A migrated station with carriers, an owner 'boss' and a clerk 'amy', shelves A and B
     (3 layers each: S 10, M 6, L 2, XL 1)."""
     station_db.open_database(db_url)
-    init_station(owner="boss", pin=OWNER_PIN, station_name="Test Station 测试驿站")
+    init_station(
+        owner="boss", pin=OWNER_PIN, station_name="Test Station 测试驿站", address="测试路1号"
+    )
     boss = staff.authenticate("boss", OWNER_PIN, counter="test")
     staff.add_staff(boss, "amy", "clerk", CLERK_PIN)
     for name in ("A", "B"):

@@ -43,7 +43,7 @@ _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Mou
 def _startup(url: str, demo: bool, counter: str) -> dict[str, Any]:
     """Worker thread: open (and migrate) the database; build the demo station if asked."""
     from station import db as station_db
-    from station.services import carriers, settings
+    from station.services import settings
     from station.services.station import apply_zone
 
     actor = None
@@ -63,13 +63,29 @@ def _startup(url: str, demo: bool, counter: str) -> dict[str, Any]:
         from station.services import staff
 
         actor = staff.authenticate("clerk", "1234", counter)
+    from station.services.station import needs_setup
+
     return {
         "url": url,
         "station_name": settings.get("station_name"),
         "db_text": station_db.describe(url),
-        "carriers": {c.code: (c.name_en, c.name_zh) for c in carriers.list_carriers()},
+        "carriers": carrier_names(),
         "actor": actor,
+        "needs_setup": needs_setup(),
     }
+
+
+def carrier_names() -> dict[str, tuple[str, str]]:
+    """Worker thread: code -> (English name, Chinese name) of the active carriers."""
+    from station.services import carriers
+
+    return {c.code: (c.name_en, c.name_zh) for c in carriers.list_carriers()}
+
+
+def _station_info() -> dict[str, Any]:
+    from station.services import settings
+
+    return {"station_name": settings.get("station_name"), "carriers": carrier_names()}
 
 
 def _short(message: str, limit: int = 56) -> str:
@@ -108,6 +124,7 @@ class MainWindow(QMainWindow):
         self.login = LoginScreen(self.session)
         self.login.logged_in.connect(self._logged_in)
         self.pages.addWidget(self.login)
+        self.setup: QWidget | None = None  # the first-run setup, built only for a new station
 
         work = QWidget()
         row = QHBoxLayout(work)
@@ -190,6 +207,8 @@ class MainWindow(QMainWindow):
         s.carriers, s.db_ok = info["carriers"], True
         self.login.set_ready()
         self.retranslate()
+        if info.get("needs_setup") and info.get("actor") is None:
+            self.show_setup()
         s.start_scale()
         if str(s.settings.value("outbox/run", "true")) != "false":
             from ui.outbox_runner import start_outbox_worker
@@ -203,11 +222,54 @@ class MainWindow(QMainWindow):
         self.login.set_db_error(error)
         self._refresh_status()
 
+    # -- first run -----------------------------------------------------------------------
+    def show_setup(self) -> None:
+        """A station with no staff yet: set it up (or restore it) instead of a login that no
+        account could pass."""
+        if self.setup is None:
+            from ui.screens.setup import SetupScreen
+
+            self.setup = SetupScreen(self.session)
+            self.setup.set_up.connect(self._station_set_up)
+            self.setup.restore_requested.connect(self._restore_backup)
+            self.pages.addWidget(self.setup)
+        self.pages.setCurrentWidget(self.setup)
+        self.setup.activate()
+
+    def _station_set_up(self, actor: Actor) -> None:
+        self._leave_setup()
+        self._logged_in(actor)
+        screen = self.screens.get("intake")
+        banner = getattr(screen, "banner", None)
+        if banner is not None:
+            banner.show_message("ok", self.tr(
+                "The station is ready. Add your clerks in Settings (F9) → Staff; scan a "
+                "parcel to take it in."))
+
+    def _restore_backup(self) -> None:
+        from ui.screens.setup_restore import RestoreDialog
+
+        dialog = RestoreDialog(self.session.counter, self)
+        if dialog.exec() and dialog.result_value is not None:
+            _result, actor = dialog.result_value
+            self._leave_setup()
+            self._logged_in(actor)
+
+    def _leave_setup(self) -> None:
+        def reread(info: dict[str, Any]) -> None:
+            self.session.station_name = info["station_name"]
+            self.session.carriers = info["carriers"]
+            self.login.retranslate()
+            self.retranslate()
+
+        workers.run(_station_info, owner=self, on_done=reread)
+
     # -- login, lock, idle ---------------------------------------------------------------
     def _logged_in(self, actor: Actor) -> None:
         previous = self.session.actor
         if previous is not None and previous.staff_id != actor.staff_id:
             self._drop_screens()  # another clerk: no one inherits a half-filled form
+        self.session.refresh_carriers()
         self.session.set_actor(actor)
         self.pages.setCurrentWidget(self.work_page)
         self.show_screen(self._locked_from or "intake")

@@ -21,6 +21,7 @@ class Session(QObject):
     parcels_changed = Signal()  # something was taken in, handed out, moved…: refresh lists
     device_changed = Signal()  # scale or printer state: refresh the status bar
     language_changed = Signal(str)
+    carriers_changed = Signal()  # the carrier list was read again (names, who is active)
 
     def __init__(self, url: str, settings: QSettings | None = None,
                  parent: QObject | None = None) -> None:
@@ -53,6 +54,21 @@ class Session(QObject):
     def set_actor(self, actor: Actor | None) -> None:
         self.actor = actor
         self.actor_changed.emit(actor)
+
+    def refresh_carriers(self) -> None:
+        """Read the carrier list again in the background (another counter, the owner or an
+        `init` in another process may have changed it), then tell the screens."""
+        from ui import workers
+        from ui.main_window import carrier_names
+
+        def done(names: dict[str, tuple[str, str]]) -> None:
+            self.carriers = names
+            self.carriers_changed.emit()
+
+        workers.run(carrier_names, owner=self, on_done=done)
+
+    def knows_carriers(self, codes: Any) -> bool:
+        return all(code in self.carriers for code in codes)
 
     @property
     def is_owner(self) -> bool:

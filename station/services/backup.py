@@ -17,7 +17,7 @@ from typing import Any
 from station import clock
 from station import db as station_db
 from station.audit import Actor, unit_of_work
-from station.errors import DatabaseProblem, InvalidInput
+from station.errors import DatabaseProblem, InvalidInput, NotAllowed
 from station.i18n import N_, tr
 from station.migrations import LATEST_VERSION
 from station.models import Parcel, database_proxy
@@ -115,6 +115,39 @@ def _check_file(path: Path) -> int:
             ),
             code="db_damaged",
         ) from exc
+
+
+def owner_from_backup(source: Path | str, name: str, pin: str) -> Actor:
+    """The owner account inside a backup file, proved by its PIN: how a station is restored
+    onto a machine that has no station yet. Nothing is written (the file is opened read-only),
+    so wrong PINs are not counted here; each guess costs a full scrypt hash all the same."""
+    from station.services.staff import check_pin
+
+    source = Path(source)
+    if not source.is_file():
+        raise InvalidInput(
+            tr(
+                "No backup file at {source}.",
+                source=source,
+            )
+        )
+    _check_file(source)
+    con = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        row = con.execute(
+            "SELECT id, name, role, pin_hash, active FROM staff WHERE name = ?",
+            ((name or "").strip(),),
+        ).fetchone()
+    finally:
+        con.close()
+    if row is None or not row[4] or not check_pin(pin or "", row[3]):
+        raise NotAllowed(
+            tr("Unknown user name or wrong PIN for the station in this backup."),
+            code="wrong_pin",
+        )
+    actor = Actor(int(row[0]), row[1], row[2], "restore")
+    actor.require_owner(N_("restore a backup"))
+    return actor
 
 
 def restore(actor: Actor, source: Path | str, url: str | None = None) -> BackupResult:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from typing import Any
 
-from station.audit import Actor, unit_of_work
+from station.audit import Actor, track, unit_of_work
+from station.db import run_sql
 from station.domain.carriers import is_valid_s10, load_carriers
 from station.domain.text import clean_text
-from station.errors import Duplicate, InvalidInput, NotFound
+from station.errors import Duplicate, InvalidInput, NotAllowed, NotFound
 from station.i18n import N_, tr
-from station.models import Carrier
+from station.models import Carrier, database_proxy
+
+# Bumped by every change to the carrier list, in the same transaction, so a counter that read
+# the list earlier (or before `init` ran in another process) notices and reads it again.
+REVISION_KEY = "carriers_rev"
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class CarrierView:
     remind_days: int
     fee_per_parcel_fen: int
     fee_per_return_fen: int
+    active: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -46,15 +51,43 @@ def seed_carriers() -> int:
             .on_conflict_ignore()
             .execute()
         )
-        added += 1 if inserted else 0
-    _compiled.cache_clear()
+        if inserted:
+            added += 1
+            track("carrier", spec.code)
+    if added:
+        bump_revision()
     return added
 
 
-@lru_cache(maxsize=1)
-def _compiled() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
-    rows = Carrier.select(Carrier.code, Carrier.patterns).where(Carrier.active == True)  # noqa: E712
-    return tuple((row.code, tuple(re.compile(p) for p in json.loads(row.patterns))) for row in rows)
+def revision() -> str:
+    row = run_sql("SELECT value FROM setting WHERE key = ?", (REVISION_KEY,)).fetchone()
+    return str(row[0]) if row else "0"
+
+
+def bump_revision() -> None:
+    """Inside the caller's unit of work: the carrier list changed."""
+    from station.services import settings
+
+    settings.put_raw(REVISION_KEY, int(revision().strip('"') or 0) + 1)
+    track("setting", REVISION_KEY)
+
+
+Compiled = tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+_compiled_cache: dict[str, Any] = {"key": None, "value": ()}
+
+
+def _compiled() -> Compiled:
+    """The active carriers' patterns, read again whenever the list's revision moved (one
+    indexed lookup per call, far cheaper than compiling the patterns)."""
+    key = (id(database_proxy.obj), revision())
+    if _compiled_cache["key"] != key:
+        rows = Carrier.select(Carrier.code, Carrier.patterns).where(Carrier.active == True)  # noqa: E712
+        _compiled_cache["value"] = tuple(
+            (row.code, tuple(re.compile(p) for p in json.loads(row.patterns))) for row in rows
+        )
+        _compiled_cache["key"] = key
+    value: Compiled = _compiled_cache["value"]
+    return value
 
 
 def guess(tracking: str) -> list[str]:
@@ -79,11 +112,22 @@ def _specificity(pattern: str) -> int:
 
 
 def known_code(code: str) -> str:
-    """The carrier code if the station knows it (cached with the patterns), else NotFound."""
+    """The code of an active carrier (cached with the patterns); NotFound for an unknown one,
+    NotAllowed for one the owner switched off."""
     wanted = (code or "").strip().upper()
     if any(known == wanted for known, _ in _compiled()):
         return wanted
-    return get(wanted).code
+    carrier = get(wanted)
+    if not carrier.active:
+        raise NotAllowed(
+            tr(
+                "Carrier {code} is switched off at this station. Choose another carrier, or "
+                "the owner switches it on again in Settings → Carriers.",
+                code=carrier.code,
+            ),
+            code="carrier_inactive",
+        )
+    return carrier.code
 
 
 def get(code: str) -> Carrier:
@@ -110,11 +154,15 @@ def view(carrier: Carrier) -> CarrierView:
         carrier.remind_days,
         carrier.fee_per_parcel_fen,
         carrier.fee_per_return_fen,
+        bool(carrier.active),
     )
 
 
-def list_carriers() -> list[CarrierView]:
-    return [view(c) for c in Carrier.select().where(Carrier.active == True).order_by(Carrier.code)]  # noqa: E712
+def list_carriers(include_inactive: bool = False) -> list[CarrierView]:
+    query = Carrier.select().order_by(Carrier.code)
+    if not include_inactive:
+        query = query.where(Carrier.active == True)  # noqa: E712
+    return [view(c) for c in query]
 
 
 def add_carrier(
@@ -151,8 +199,25 @@ def add_carrier(
             patterns=json.dumps(patterns),
         )
         change.after = {"code": code, "patterns": patterns}
-    _compiled.cache_clear()
+        change.track("carrier", code)
+        bump_revision()
     return view(carrier)
+
+
+def set_active(actor: Actor, code: str, active: bool) -> CarrierView:
+    """Owner: switch a carrier off (no longer guessed, offered or accepted at intake; its
+    parcels on the shelf stay and can be collected and returned) or on again."""
+    actor.require_owner(N_("switch carriers on or off"))
+    carrier = get(code)
+    with unit_of_work(
+        actor, "carrier.activate" if active else "carrier.deactivate", "carrier", carrier.code
+    ) as change:
+        change.before = {"active": carrier.active}
+        Carrier.update(active=active).where(Carrier.code == carrier.code).execute()
+        change.after = {"active": active}
+        change.track("carrier", carrier.code)
+        bump_revision()
+    return view(get(carrier.code))
 
 
 def update_terms(
@@ -182,4 +247,6 @@ def update_terms(
         change.before = view(carrier).to_json()
         Carrier.update(**values).where(Carrier.code == carrier.code).execute()
         change.after = values
+        change.track("carrier", carrier.code)
+        bump_revision()
     return view(get(code))

@@ -90,6 +90,8 @@ INTERRUPTED = N_(
     "Ask the recipient, then send it again or dismiss it."
 )
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
+HELD_FLAG = "address_missing"
+HELD_MARK = f'"{HELD_FLAG}": true'  # as json.dumps writes it into OutboxMessage.data
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 # --------------------------------------------------------------------------------- caching
@@ -514,8 +516,15 @@ def _message_row(
     phone_masked = (
         mask_full(info.phone) if info.phone else ("****" + info.last4 if info.last4 else "")
     )
-    data = {k: values[k] for k in ("code", "slot", "name", "carrier", "deadline", "station")}
+    data: dict[str, Any] = {
+        k: values[k] for k in ("code", "slot", "name", "carrier", "deadline", "station")
+    }
     data["phone_masked"] = phone_masked + (f"-{info.ext}" if info.ext else "")
+    if not values["address"].strip() and "address" in tpl.placeholders_in(
+        template.text + template.subject
+    ):
+        # Never "地址：，": held until the owner sets the station's address (outbox_hold).
+        data[HELD_FLAG] = True
     return dict(
         key=key,
         parcel_id=info.id,
@@ -664,6 +673,7 @@ class SendReport:
     unknown: int = 0  # interrupted sends marked failed_unknown
     requeued: int = 0  # interrupted sends on an idempotent channel, queued again
     cancelled: int = 0  # reminders whose parcel already left, …
+    held: int = 0  # waiting for the station's address (never sent with a blank one)
     errors: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -716,6 +726,7 @@ def _claim_next(moment: datetime, token: str, report: SendReport) -> OutboxMessa
                 .where(
                     OutboxMessage.status.in_(DUE_STATUSES),
                     OutboxMessage.next_attempt_at <= moment,
+                    ~OutboxMessage.data.contains(HELD_MARK),
                 )
                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                 .limit(10)
@@ -885,6 +896,12 @@ def send_due(
         return now if now is not None else clock.now()
 
     report.requeued, report.unknown = recover_interrupted(channel_registry, moment())
+    from station.services import outbox_hold
+
+    outbox_hold.release_held()
+    report.held = outbox_hold.held_count()
+    if report.held:
+        report.errors.append(outbox_hold.held_reason(report.held))
     token = secrets.token_hex(8)
     for _ in range(limit):
         row = _claim_next(moment(), token, report)

@@ -16,6 +16,7 @@ from station.models import Setting, database_proxy
 DEFAULTS: dict[str, Any] = {
     "station_name": "Parcel Station",
     "station_address": "",
+    "station_phone": "",
     "station_hours": "09:00-21:00",
     "timezone": "Asia/Shanghai",
     # When an ID check is required: "cod" (COD, flagged parcels and proxies), "always", "flagged".
@@ -87,10 +88,19 @@ def set_value(actor: Actor, key: str, value: Any) -> Any:
                 key=key,
             )
         )
+    if key == "station_phone" and value:
+        from station.services.station import station_phone
+
+        value = station_phone(str(value))
     with unit_of_work(actor, "setting.change", "setting", key) as change:
         change.before = get(key)
         put_raw(key, value)
         change.after = value
+        change.track("setting", key)
+    if key == "station_address" and value:
+        from station.services import outbox_hold
+
+        outbox_hold.release_held()  # messages held for the missing address can go now
     return value
 
 

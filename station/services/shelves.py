@@ -85,29 +85,40 @@ def _validate_name(name: str) -> str:
 
 def add_shelf(actor: Actor, name: str, layers: int, capacity: dict[str, int]) -> ShelfView:
     actor.require_owner(N_("add shelves"))
-    name = _validate_name(name)
-    if not 1 <= layers <= 20:
-        raise InvalidInput(tr("A shelf has 1 to 20 layers."))
-    capacity = _validate_capacity(capacity)
+    name, layers, capacity = validate_layout(name, layers, capacity)
     with unit_of_work(actor, "shelf.add", "shelf", name) as change:
-        if Shelf.get_or_none(Shelf.name == name):
-            raise Duplicate(
-                tr(
-                    "Shelf {name} already exists.",
-                    name=name,
-                )
-            )
-        position = (Shelf.select(fn.MAX(Shelf.position)).scalar() or 0) + 1
-        shelf = Shelf.create(name=name, position=position)
-        for layer in range(1, layers + 1):
-            Slot.create(
-                shelf=shelf,
-                layer=layer,
-                label=f"{name}-{layer}",
-                **{CAP[s]: capacity[s] for s in SIZES},
-            )
+        create_shelf(name, layers, capacity)
         change.after = {"name": name, "layers": layers, "capacity": capacity}
     return get_shelf(name)
+
+
+def validate_layout(name: str, layers: int, capacity: dict[str, int]) -> tuple[str, int, dict]:
+    """(name, layers, capacity) checked as add_shelf checks them; raises InvalidInput."""
+    name = _validate_name(name)
+    if not isinstance(layers, int) or not 1 <= layers <= 20:
+        raise InvalidInput(tr("A shelf has 1 to 20 layers."))
+    return name, layers, _validate_capacity(capacity)
+
+
+def create_shelf(name: str, layers: int, capacity: dict[str, int]) -> Shelf:
+    """Write a shelf and its layers inside the caller's open unit of work (values checked)."""
+    if Shelf.get_or_none(Shelf.name == name):
+        raise Duplicate(
+            tr(
+                "Shelf {name} already exists.",
+                name=name,
+            )
+        )
+    position = (Shelf.select(fn.MAX(Shelf.position)).scalar() or 0) + 1
+    shelf = Shelf.create(name=name, position=position)
+    for layer in range(1, layers + 1):
+        Slot.create(
+            shelf=shelf,
+            layer=layer,
+            label=f"{name}-{layer}",
+            **{CAP[s]: capacity[s] for s in SIZES},
+        )
+    return shelf
 
 
 def get_shelf(name: str) -> ShelfView:
@@ -177,9 +188,9 @@ def resize_layer(actor: Actor, label: str, capacity: dict[str, int]) -> SlotView
     return _slot_view(Slot.get_by_id(slot.id), label.split("-")[0])
 
 
-def remove_shelf(actor: Actor, name: str) -> None:
+def remove_shelf(actor: Actor, name: str) -> dict[str, Any]:
     actor.require_owner(N_("remove shelves"))
-    with unit_of_work(actor, "shelf.remove", "shelf", name):
+    with unit_of_work(actor, "shelf.remove", "shelf", name) as change:
         shelf = Shelf.get_or_none(Shelf.name == name.strip().upper())
         if shelf is None:
             raise NotFound(
@@ -199,9 +210,14 @@ def remove_shelf(actor: Actor, name: str) -> None:
                 )
             )
         # Collected parcels keep their history; they only lose the link to the removed slot.
+        unlinked = [p.id for p in Parcel.select(Parcel.id).where(Parcel.slot.in_(slot_ids))]
         Parcel.update(slot=None).where(Parcel.slot.in_(slot_ids)).execute()
+        for parcel_id in unlinked:
+            change.track("parcel", parcel_id)
         Slot.delete().where(Slot.shelf == shelf).execute()
         shelf.delete_instance()
+        change.before = {"name": shelf.name, "layers": len(slot_ids)}
+    return {"removed": shelf.name, "layers": len(slot_ids)}
 
 
 def _slot_by_label(label: str) -> Slot:
@@ -243,6 +259,15 @@ def take_slot(size: str, preferred: Slot | None = None) -> Slot:
             f"ORDER BY ({cap} - {used}) * 1.0 / {cap} DESC, id LIMIT 1"
         ).fetchone()
         if row is None:
+            if run_sql("SELECT 1 FROM slot LIMIT 1").fetchone() is None:
+                raise Conflict(
+                    tr(
+                        "This station has no shelves yet: add a shelf first, on the Shelves "
+                        "screen or with: parcel-station --user OWNER shelf add A --layers 5 "
+                        "--capacity S=10,M=6,L=2,XL=1"
+                    ),
+                    code="no_shelves",
+                )
             raise Conflict(
                 tr(
                     "No shelf has room for a size-{size} parcel. Free some space, add a "

@@ -13,7 +13,7 @@ from typing import Any
 from station import clock
 from station.audit import SYSTEM, Actor, unit_of_work
 from station.domain.text import clean_text
-from station.errors import Duplicate, InvalidInput, NotAllowed
+from station.errors import Duplicate, InvalidInput, NotAllowed, NotFound
 from station.i18n import N_, tr
 from station.models import Staff
 from station.services import settings
@@ -81,17 +81,71 @@ def add_staff(actor: Actor, name: str, role: str, pin: str) -> StaffView:
         )
     pin_hash = hash_pin(_validate_pin(pin))
     with unit_of_work(actor if not first else SYSTEM, "staff.add", "staff", name) as change:
-        if Staff.get_or_none(Staff.name == name):
-            raise Duplicate(
+        staff = insert_staff(name, role, pin_hash)
+        change.entity_id = str(staff.id)
+        change.after = {"name": name, "role": role}
+        change.track("staff", staff.id)
+    return _view(staff)
+
+
+def insert_staff(name: str, role: str, pin_hash: str) -> Staff:
+    """Write one account inside the caller's open unit of work (checked name, hashed PIN)."""
+    if Staff.get_or_none(Staff.name == name):
+        raise Duplicate(
+            tr(
+                "There is already a staff account called '{name}'.",
+                name=name,
+            )
+        )
+    return Staff.create(name=name, role=role, pin_hash=pin_hash, created_at=clock.now())
+
+
+def validated_pin_hash(pin: str) -> str:
+    return hash_pin(_validate_pin(pin))
+
+
+def set_active(actor: Actor, name: str, active: bool) -> StaffView:
+    """Owner: let an account log in again, or stop it (a clerk who left). History stays with
+    the account; the last active owner cannot be switched off, nor can you switch yourself off."""
+    actor.require_owner(N_("activate or deactivate staff accounts"))
+    action = "staff.activate" if active else "staff.deactivate"
+    with unit_of_work(actor, action, "staff", name) as change:
+        staff = Staff.get_or_none(Staff.name == (name or "").strip())
+        if staff is None:
+            raise NotFound(
                 tr(
-                    "There is already a staff account called '{name}'.",
+                    "No staff account called '{name}'.",
                     name=name,
                 )
             )
-        staff = Staff.create(name=name, role=role, pin_hash=pin_hash, created_at=clock.now())
+        if not active and staff.id == actor.staff_id:
+            raise NotAllowed(
+                tr("You cannot deactivate your own account. Ask another owner to do it."),
+                code="own_account",
+            )
+        if not active and staff.role == "owner" and staff.active:
+            others = (
+                Staff.select()
+                .where(Staff.role == "owner", Staff.active == True, Staff.id != staff.id)  # noqa: E712
+                .count()
+            )
+            if others == 0:
+                raise NotAllowed(
+                    tr(
+                        "{name} is the last active owner: add or activate another owner first, "
+                        "or nobody could manage the station.",
+                        name=staff.name,
+                    ),
+                    code="last_owner",
+                )
         change.entity_id = str(staff.id)
-        change.after = {"name": name, "role": role}
-    return _view(staff)
+        change.before = {"active": staff.active}
+        Staff.update(active=active, failed_attempts=0, locked_until=None).where(
+            Staff.id == staff.id
+        ).execute()
+        change.after = {"active": active}
+        change.track("staff", staff.id)
+    return _view(Staff.get_by_id(staff.id))
 
 
 def list_staff(actor: Actor) -> list[StaffView]:

@@ -211,6 +211,8 @@ class IntakeScreen(QWidget):
     def _scanned(self, result: tuple[str, Any, ParcelView | None], note: str) -> None:
         self.inflight -= 1
         kind, pre, view = result
+        if not self.session.knows_carriers(pre.carrier_guess):
+            self.session.refresh_carriers()  # the list changed since this counter read it
         if kind == "done":
             self._taken_in(view)
         elif kind == "duplicate":

@@ -64,6 +64,7 @@ class RecipientForm(QGroupBox):
         super().__init__(parent)
         self.session = session
         self.pending: Pending | None = None
+        session.carriers_changed.connect(self.fill_carriers)
         # Typed at arm's length while holding a parcel: larger than the default text.
         self.setStyleSheet("QLineEdit, QComboBox, QSpinBox { font-size: 13pt; padding: 2px; }"
                            " QLabel { font-size: 12pt; } QPushButton { font-size: 12pt; "

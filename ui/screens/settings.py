@@ -46,7 +46,9 @@ class SettingsScreen(QWidget):
             self.list.addItem("")
             self.stack.addWidget(page)
             page.report.connect(self.banner.show_message)
-        self.pages[3].language_chosen.connect(self.language_chosen)
+        # Pages are found by class, not by position: other pages are added over time.
+        self.counter_page = next(p for p in self.pages if isinstance(p, CounterPage))
+        self.counter_page.language_chosen.connect(self.language_chosen)
         self.list.currentRowChanged.connect(self._page_changed)
         body.addWidget(self.list)
         right = QVBoxLayout()
@@ -62,7 +64,7 @@ class SettingsScreen(QWidget):
         root.addLayout(body, 1)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
         self.retranslate()
-        start = 0 if session.is_owner else 3
+        start = 0 if session.is_owner else self.pages.index(self.counter_page)
         self.list.setCurrentRow(start)
 
     def activate(self) -> None:
@@ -95,9 +97,12 @@ class SettingsScreen(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        names = (self.tr("Station"), self.tr("Carriers"), self.tr("Staff"),
-                 self.tr("This counter"), self.tr("Scale"))
-        for row, name in enumerate(names):
-            self.list.item(row).setText(name)
+        names = {StationPage: self.tr("Station"), CarriersPage: self.tr("Carriers"),
+                 StaffPage: self.tr("Staff"), CounterPage: self.tr("This counter"),
+                 DevicesPage: self.tr("Scale")}
+        for row, page in enumerate(self.pages):
+            # A page outside this table names itself (title()), in the current language.
+            title = names.get(type(page)) or page.title()  # type: ignore[attr-defined]
+            self.list.item(row).setText(title)
         self.owner_note.setText(self.tr("Only the station owner can change these settings."))
         self.save_button.setText(self.tr("Save (Ctrl+S)"))

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -31,7 +32,8 @@ from ui.screens.common import carrier_text
 from ui.session import Session
 
 POLICIES = ("cod", "flagged", "always")
-STATION_KEYS = ("station_name", "station_address", "station_hours", "id_check_policy",
+STATION_KEYS = ("station_name", "station_address", "station_phone", "station_hours",
+                "id_check_policy",
                 "undo_minutes", "code_cooldown_days", "storage_free_days",
                 "storage_fee_per_day_fen", "storage_fee_cap_fen")
 
@@ -86,6 +88,8 @@ class StationPage(Page):
         super().__init__(session, parent)
         self.form = QFormLayout(self)
         self.name, self.address, self.hours = QLineEdit(), QLineEdit(), QLineEdit()
+        self.phone = QLineEdit()
+        self.phone.setMaxLength(30)
         self.name.setMaxLength(80)
         self.policy = QComboBox()
         for policy in POLICIES:
@@ -98,7 +102,8 @@ class StationPage(Page):
         self.free_days = QSpinBox()
         self.free_days.setRange(0, 60)
         self.fee_per_day, self.fee_cap = MoneyInput(), MoneyInput()
-        self.rows = (self.name, self.address, self.hours, self.policy, self.undo, self.cooldown,
+        self.rows = (self.name, self.address, self.phone, self.hours, self.policy, self.undo,
+                     self.cooldown,
                      self.free_days, self.fee_per_day, self.fee_cap)
         self.row_labels = [QLabel() for _ in self.rows]
         for label, widget in zip(self.row_labels, self.rows, strict=True):
@@ -111,6 +116,7 @@ class StationPage(Page):
     def _loaded(self, values: dict[str, Any]) -> None:
         self.name.setText(values["station_name"] or "")
         self.address.setText(values["station_address"] or "")
+        self.phone.setText(values["station_phone"] or "")
         self.hours.setText(values["station_hours"] or "")
         self.policy.setCurrentIndex(max(0, self.policy.findData(values["id_check_policy"])))
         self.undo.setValue(int(values["undo_minutes"]))
@@ -122,6 +128,7 @@ class StationPage(Page):
     def save(self) -> None:
         values = {"station_name": self.name.text().strip(),
                   "station_address": self.address.text().strip(),
+                  "station_phone": self.phone.text().strip(),
                   "station_hours": self.hours.text().strip(),
                   "id_check_policy": self.policy.currentData(),
                   "undo_minutes": self.undo.value(), "code_cooldown_days": self.cooldown.value(),
@@ -137,7 +144,8 @@ class StationPage(Page):
             len(changed)))
 
     def retranslate(self) -> None:
-        labels = (self.tr("Station name"), self.tr("Address"), self.tr("Opening hours"),
+        labels = (self.tr("Station name"), self.tr("Address"), self.tr("Phone"),
+                  self.tr("Opening hours"),
                   self.tr("ID check"), self.tr("Undo an intake within (min)"),
                   self.tr("Reuse a pickup code after (days)"),
                   self.tr("Storage fee: free days"),
@@ -156,28 +164,33 @@ class StationPage(Page):
 def _read_carriers() -> list[Any]:
     from station.services import carriers
 
-    return carriers.list_carriers()
+    return carriers.list_carriers(include_inactive=True)
 
 
-def _write_carriers(actor, changes: dict[str, tuple[int, int]]) -> int:  # noqa: ANN001
+def _write_carriers(actor, changes: dict[str, tuple[int, int, bool]]) -> int:  # noqa: ANN001
     from station.services import carriers
 
-    for code, (retention, remind) in changes.items():
-        carriers.update_terms(actor, code, retention_days=retention, remind_days=remind)
+    for code, (retention, remind, active) in changes.items():
+        current = carriers.get(code)
+        if (current.retention_days, current.remind_days) != (retention, remind):
+            carriers.update_terms(actor, code, retention_days=retention, remind_days=remind)
+        if bool(current.active) != active:
+            carriers.set_active(actor, code, active)
     return len(changes)
 
 
 class CarriersPage(Page):
-    """Retention days per carrier (when a parcel becomes overdue and goes back)."""
+    """Retention days per carrier (when a parcel becomes overdue and goes back), and which
+    carriers the station works with (a switched-off carrier is not offered at intake)."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, 3)
+        self.table = QTableWidget(0, 4)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table)
-        self.original: dict[str, tuple[int, int]] = {}
+        self.original: dict[str, tuple[int, int, bool]] = {}
         self.retranslate()
 
     def load(self) -> None:
@@ -186,8 +199,9 @@ class CarriersPage(Page):
     def _loaded(self, rows: list[Any]) -> None:
         self.table.setRowCount(len(rows))
         self.original = {}
+        names = {c.code: (c.name_en, c.name_zh) for c in rows}
         for row, c in enumerate(rows):
-            item = QTableWidgetItem(carrier_text(c.code, self.session.carriers))
+            item = QTableWidgetItem(carrier_text(c.code, names))
             item.setData(256, c.code)
             self.table.setItem(row, 0, item)
             for col, value in ((1, c.retention_days), (2, c.remind_days)):
@@ -195,14 +209,18 @@ class CarriersPage(Page):
                 box.setRange(0, 90)
                 box.setValue(value)
                 self.table.setCellWidget(row, col, box)
-            self.original[c.code] = (c.retention_days, c.remind_days)
+            works = QCheckBox()
+            works.setChecked(c.active)
+            self.table.setCellWidget(row, 3, works)
+            self.original[c.code] = (c.retention_days, c.remind_days, c.active)
 
-    def values(self) -> dict[str, tuple[int, int]]:
+    def values(self) -> dict[str, tuple[int, int, bool]]:
         out = {}
         for row in range(self.table.rowCount()):
             code = self.table.item(row, 0).data(256)
             retention, remind = self.table.cellWidget(row, 1), self.table.cellWidget(row, 2)
-            out[code] = (retention.value(), remind.value())
+            out[code] = (retention.value(), remind.value(), self.table.cellWidget(row, 3)
+                         .isChecked())
         return out
 
     def save(self) -> None:
@@ -211,11 +229,13 @@ class CarriersPage(Page):
 
     def _saved(self, n: int) -> None:
         self.report.emit("ok", self.tr("Carrier terms saved ({0} changed).").format(n))
+        self.session.refresh_carriers()
         self.load()
 
     def retranslate(self) -> None:
         self.table.setHorizontalHeaderLabels([self.tr("Carrier"), self.tr("Return after (days)"),
-                                              self.tr("Remind after (days)")])
+                                              self.tr("Remind after (days)"),
+                                              self.tr("Works with us")])
 
 
 def _staff_job(actor, action: str, *args: Any) -> Any:  # noqa: ANN001, ANN401
@@ -225,6 +245,8 @@ def _staff_job(actor, action: str, *args: Any) -> Any:  # noqa: ANN001, ANN401
         staff.add_staff(actor, *args)
     elif action == "pin":
         staff.set_pin(actor, *args)
+    elif action == "active":
+        staff.set_active(actor, *args)
     return staff.list_staff(actor)
 
 
@@ -246,10 +268,15 @@ class StaffPage(Page):
         self.role.addItem("clerk", "clerk")
         self.role.addItem("owner", "owner")
         self.add_button, self.pin_button = QPushButton(), QPushButton()
+        self.active_button = QPushButton()
         self.add_button.clicked.connect(self.add)
         self.pin_button.clicked.connect(self.reset_pin)
-        for widget in (self.name, self.role, self.pin, self.add_button, self.pin_button):
+        self.active_button.clicked.connect(self.toggle_active)
+        self.table.currentCellChanged.connect(lambda *_: self._selection_changed())
+        for widget in (self.name, self.role, self.pin, self.add_button, self.pin_button,
+                       self.active_button):
             row.addWidget(widget)
+        self.people: list[Any] = []
         layout.addLayout(row)
         self.retranslate()
 
@@ -257,6 +284,7 @@ class StaffPage(Page):
         self.run(_staff_job, self.session.actor, "list", done=self._loaded)
 
     def _loaded(self, people: list[Any]) -> None:
+        self.people = list(people)
         self.table.setRowCount(len(people))
         for r, p in enumerate(people):
             state = self.tr("active") if p.active else self.tr("inactive")
@@ -278,6 +306,27 @@ class StaffPage(Page):
         self.run(_staff_job, self.session.actor, "pin", name, self.pin.text(),
                  done=lambda rows: self._done(rows, self.tr("New PIN set for {0}.").format(name)))
 
+    def selected(self) -> Any:  # noqa: ANN401 - a StaffView or None
+        row = self.table.currentRow()
+        return self.people[row] if 0 <= row < len(self.people) else None
+
+    def _selection_changed(self) -> None:
+        person = self.selected()
+        self.active_button.setEnabled(person is not None)
+        self.active_button.setText(self.tr("Activate selected") if person is not None
+                                   and not person.active else self.tr("Deactivate selected"))
+
+    def toggle_active(self) -> None:
+        person = self.selected()
+        if person is None:
+            self.report.emit("warn", self.tr("Select an account in the list first."))
+            return
+        want = not person.active
+        message = (self.tr("{0} can log in again.") if want
+                   else self.tr("{0} can no longer log in.")).format(person.name)
+        self.run(_staff_job, self.session.actor, "active", person.name, want,
+                 done=lambda rows: self._done(rows, message))
+
     def _done(self, rows: list[Any], message: str) -> None:
         self.name.clear()
         self.pin.clear()
@@ -292,3 +341,4 @@ class StaffPage(Page):
         self.role.setItemText(1, self.tr("owner"))
         self.add_button.setText(self.tr("Add account"))
         self.pin_button.setText(self.tr("Set new PIN for selected"))
+        self._selection_changed()
