@@ -41,8 +41,12 @@ _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Mou
 
 
 def _startup(url: str, demo: bool, counter: str) -> dict[str, Any]:
-    """Worker thread: open (and migrate) the database; build the demo station if asked."""
+    """Worker thread: open (and migrate) the database; build the demo station if asked; load
+    the document modules before the paper and message lanes can race to import them."""
     from station import db as station_db
+    from station.preload import warm_up
+
+    warm_up()
     from station.services import settings
     from station.services.station import apply_zone
 
@@ -174,6 +178,32 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(label)
         bar.insertWidget(0, self.st_db, 1)
         self.st_db.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.st_unprinted = QToolButton()  # stays until every failed print is retried
+        self.st_unprinted.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.st_unprinted.setStyleSheet("QToolButton { color: #b91c1c; font-weight: bold; }")
+        self.st_unprinted.clicked.connect(self.show_print_troubles)
+        self.st_unprinted.hide()
+        bar.addPermanentWidget(self.st_unprinted)
+        QShortcut(QKeySequence("Alt+P"), self).activated.connect(self.show_print_troubles)
+        self.session.print_jobs.changed.connect(self._refresh_unprinted)
+        self.session.print_jobs.notice.connect(self._print_notice)
+
+    def show_print_troubles(self) -> None:
+        from ui.widgets.print_troubles import PrintTroublesDialog
+
+        PrintTroublesDialog(self.session.print_jobs, self).exec()
+
+    def _refresh_unprinted(self) -> None:
+        count = self.session.print_jobs.count()
+        self.st_unprinted.setVisible(count > 0)
+        self.st_unprinted.setText(self.tr("Not printed: {0} (Alt+P)").format(count))
+
+    def _print_notice(self, text: str) -> None:
+        banner = getattr(self.stack.currentWidget(), "banner", None)
+        if banner is not None and self.pages.currentWidget() is self.work_page:
+            banner.show_message("warn", text)
+        self.statusBar().showMessage(_short(text, 120), 30_000)
+        self.statusBar().setToolTip(text)
 
     def _make_router(self) -> Any:
         try:
@@ -445,6 +475,7 @@ class MainWindow(QMainWindow):
         for name, key in NAV:
             self.nav_buttons[name].setText(f"{key}  {names[name]}")
         self.lock_button.setText(self.tr("Lock (Ctrl+L)"))
+        self._refresh_unprinted()
         title = self.tr("Parcel Station")
         if self.session.station_name:
             title = f"{title} — {self.session.station_name}"

@@ -38,6 +38,9 @@ class Session(QObject):
         self.carriers: dict[str, tuple[str, str]] = {}  # code -> (English name, Chinese name)
         self.printer: Any = None  # ui.printing.PrintService, created lazily
         self.last_print = ""
+        from ui.print_jobs import PrintJobs
+
+        self.print_jobs = PrintJobs(self)  # what did not reach paper, until retried
 
     # -- this PC's settings (QSettings), the station's are in the database -------------------
     @property
@@ -131,10 +134,17 @@ class Session(QObject):
                 return None
             self.printer = PrintService(self, self.settings)
             self.printer.finished.connect(self._printed)
+            self.print_jobs.resubmit = self._resubmit
         return self.printer
+
+    def _resubmit(self, pdf: bytes, kind: str, job: str) -> None:
+        from ui.printing import DocKind
+
+        self.printer.submit(pdf, DocKind(kind), job_name=job)
 
     def _printed(self, result: Any) -> None:
         self.last_print = getattr(result, "message", "")
+        self.print_jobs.result(result)
         self.device_changed.emit()
 
     def printer_text(self) -> str:

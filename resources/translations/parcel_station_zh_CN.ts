@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
     <name>AddShelfDialog</name>
@@ -32,24 +31,29 @@
 <context>
     <name>CarriersPage</name>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="197" />
+        <location filename="../../ui/screens/settings_pages.py" line="231" />
         <source>Carrier terms saved ({0} changed).</source>
         <translation>快递公司设置已保存（{0} 项更改）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="201" />
+        <location filename="../../ui/screens/settings_pages.py" line="236" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="201" />
+        <location filename="../../ui/screens/settings_pages.py" line="236" />
         <source>Return after (days)</source>
         <translation>滞留退回（天）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="202" />
+        <location filename="../../ui/screens/settings_pages.py" line="237" />
         <source>Remind after (days)</source>
         <translation>提醒取件（天）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settings_pages.py" line="238" />
+        <source>Works with us</source>
+        <translation>本站合作</translation>
     </message>
 </context>
 <context>
@@ -198,110 +202,112 @@
 <context>
     <name>CounterPage</name>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="116" />
-        <location filename="../../ui/screens/settings_local.py" line="190" />
-        <location filename="../../ui/screens/settings_local.py" line="191" />
+        <location filename="../../ui/screens/settings_local.py" line="121" />
+        <location filename="../../ui/screens/settings_local.py" line="197" />
+        <location filename="../../ui/screens/settings_local.py" line="198" />
+        <location filename="../../ui/screens/settings_local.py" line="199" />
         <source>None: save PDF files</source>
         <translation>无：保存为 PDF 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="143" />
+        <location filename="../../ui/screens/settings_local.py" line="149" />
         <source>This counter's settings are saved.</source>
         <translation>本机设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="145" />
+        <location filename="../../ui/screens/settings_local.py" line="151" />
         <source>The new database is used from the next start.</source>
         <translation>新数据库将在下次启动时使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="153" />
+        <location filename="../../ui/screens/settings_local.py" line="159" />
         <source>Station database</source>
         <translation>驿站数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="154" />
+        <location filename="../../ui/screens/settings_local.py" line="160" />
         <source>Station database (*.db);;All files (*)</source>
         <translation>驿站数据库 (*.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="160" />
-        <location filename="../../ui/screens/settings_local.py" line="183" />
+        <location filename="../../ui/screens/settings_local.py" line="166" />
+        <location filename="../../ui/screens/settings_local.py" line="189" />
         <source>Backup folder</source>
         <translation>备份文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="168" />
+        <location filename="../../ui/screens/settings_local.py" line="174" />
         <source>Choose a backup folder first.</source>
         <translation>请先选择备份文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="170" />
+        <location filename="../../ui/screens/settings_local.py" line="176" />
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="172" />
+        <location filename="../../ui/screens/settings_local.py" line="178" />
         <source>Backup saved: {0} ({1} parcels).</source>
         <translation>备份已保存：{0}（{1} 件包裹）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="175" />
+        <location filename="../../ui/screens/settings_local.py" line="181" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="176" />
+        <location filename="../../ui/screens/settings_local.py" line="182" />
         <source>Counter name</source>
         <translation>柜台名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="177" />
+        <location filename="../../ui/screens/settings_local.py" line="183" />
         <source>Lock the screen after idle (min)</source>
         <translation>空闲多久后锁屏（分钟）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="178" />
+        <location filename="../../ui/screens/settings_local.py" line="184" />
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="179" />
+        <location filename="../../ui/screens/settings_local.py" line="185" />
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="180" />
-        <location filename="../../ui/screens/settings_local.py" line="184" />
+        <location filename="../../ui/screens/settings_local.py" line="186" />
+        <location filename="../../ui/screens/settings_local.py" line="190" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="181" />
+        <location filename="../../ui/screens/settings_local.py" line="187" />
         <source>A file path, or postgresql://user:password@host/name for a station with several counters. Used from the next start.</source>
         <translation>文件路径；多柜台驿站可填 postgresql://用户:密码@主机/库名。下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="185" />
+        <location filename="../../ui/screens/settings_local.py" line="191" />
         <source>Back up now</source>
         <translation>立即备份</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="186" />
+        <location filename="../../ui/screens/settings_local.py" line="192" />
         <source>Label printer</source>
         <translation>标签打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="187" />
+        <location filename="../../ui/screens/settings_local.py" line="193" />
         <source>Receipt printer</source>
         <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="188" />
+        <location filename="../../ui/screens/settings_local.py" line="195" />
         <source>Print a shelf sticker for every intake</source>
         <translation>每次入库都打印货架标签</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/settings_local.py" line="194" />
         <source>Report printer (A4)</source>
         <translation>报表打印机（A4）</translation>
     </message>
@@ -462,37 +468,37 @@
 <context>
     <name>DamageDialog</name>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="265" />
+        <location filename="../../ui/screens/intake_form.py" line="266" />
         <source>Damaged parcel</source>
         <translation>破损件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="268" />
+        <location filename="../../ui/screens/intake_form.py" line="269" />
         <source>What is damaged? (wet, torn, crushed, open…)</source>
         <translation>哪里破损？（受潮、破裂、压坏、开封…）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="276" />
+        <location filename="../../ui/screens/intake_form.py" line="277" />
         <source>Take photo</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="283" />
+        <location filename="../../ui/screens/intake_form.py" line="284" />
         <source>Mark damaged (Ctrl+Enter)</source>
         <translation>标记破损 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="292" />
+        <location filename="../../ui/screens/intake_form.py" line="293" />
         <source>No camera connected: describe the damage.</source>
         <translation>未连接摄像头：请用文字描述破损情况。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="295" />
+        <location filename="../../ui/screens/intake_form.py" line="296" />
         <source>Camera: {0}</source>
         <translation>摄像头：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="310" />
+        <location filename="../../ui/screens/intake_form.py" line="311" />
         <source>Photo saved: {0}</source>
         <translation>照片已保存：{0}</translation>
     </message>
@@ -848,12 +854,12 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="230" />
+        <location filename="../../ui/screens/settings_local.py" line="238" />
         <source>Scale settings saved.</source>
         <translation>电子秤设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_local.py" line="233" />
+        <location filename="../../ui/screens/settings_local.py" line="241" />
         <source>The scale of this counter. Without one, weights are typed at intake.</source>
         <translation>本柜台的电子秤。没有电子秤时，入库时手动输入重量。</translation>
     </message>
@@ -1019,132 +1025,132 @@
 <context>
     <name>HandoverPanel</name>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="177" />
+        <location filename="../../ui/screens/returns_handover.py" line="183" />
         <source>Scanned {0} of {1}</source>
         <translation>已扫描 {0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="187" />
+        <location filename="../../ui/screens/returns_handover.py" line="193" />
         <source>NOT FOR RETURN: {0} is not marked for return. Keep it on the shelf!</source>
         <translation>不可退回：{0} 未标记退回。请留在货架上！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="192" />
+        <location filename="../../ui/screens/returns_handover.py" line="198" />
         <source>WRONG COURIER: {0} goes back with {1}, not with this courier. Keep it for the {1} courier!</source>
         <translation>快递员不对：{0} 应退给{1}，不是这位快递员。请留给{1}的快递员！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="198" />
+        <location filename="../../ui/screens/returns_handover.py" line="204" />
         <source>{0} is already scanned.</source>
         <translation>{0} 已扫描。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="204" />
+        <location filename="../../ui/screens/returns_handover.py" line="210" />
         <source>✓ {0} ({1}) leaves. {2} more marked for this carrier.</source>
         <translation>✓ {0}（{1}）出库。该快递公司还有 {2} 件待退。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="211" />
+        <location filename="../../ui/screens/returns_handover.py" line="217" />
         <source>Select a parcel in the list first.</source>
         <translation>请先在列表中选择一个包裹。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="220" />
+        <location filename="../../ui/screens/returns_handover.py" line="226" />
         <source>{0} stays on the shelf (no longer marked for return).</source>
         <translation>{0} 留在货架上（已取消退回）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="229" />
+        <location filename="../../ui/screens/returns_handover.py" line="235" />
         <source>Scan each parcel as it leaves first.</source>
         <translation>请先逐件扫描出库的包裹。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="233" />
+        <location filename="../../ui/screens/returns_handover.py" line="239" />
         <source>Type the courier's name.</source>
         <translation>请输入快递员姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="237" />
+        <location filename="../../ui/screens/returns_handover.py" line="243" />
         <source>The courier signs on the pad first.</source>
         <translation>请快递员先在签字板上签字。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="241" />
+        <location filename="../../ui/screens/returns_handover.py" line="247" />
         <source>Handing over…</source>
         <translation>正在交接…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="252" />
+        <location filename="../../ui/screens/returns_handover.py" line="259" />
         <source>Handed over to {0}: {1} parcel(s), manifest {2}.</source>
         <translation>已交给 {0}：{1} 件，交接单 {2}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="255" />
+        <location filename="../../ui/screens/returns_handover.py" line="262" />
         <source>{0} not scanned stay on the shelf.</source>
         <translation>{0} 件未扫描，留在货架上。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="277" />
+        <location filename="../../ui/screens/returns_handover.py" line="284" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="278" />
+        <location filename="../../ui/screens/returns_handover.py" line="285" />
         <source>Courier's name</source>
         <translation>快递员姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="279" />
+        <location filename="../../ui/screens/returns_handover.py" line="286" />
         <source>As on the courier's badge</source>
         <translation>与快递员工牌一致</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="280" />
+        <location filename="../../ui/screens/returns_handover.py" line="287" />
         <source>Tracking number</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="280" />
+        <location filename="../../ui/screens/returns_handover.py" line="287" />
         <source>Slot</source>
         <translation>货位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="281" />
+        <location filename="../../ui/screens/returns_handover.py" line="288" />
         <source>Pickup code</source>
         <translation>取件码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="281" />
+        <location filename="../../ui/screens/returns_handover.py" line="288" />
         <source>Days</source>
         <translation>天数</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="281" />
+        <location filename="../../ui/screens/returns_handover.py" line="288" />
         <source>Scanned</source>
         <translation>已扫描</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="282" />
+        <location filename="../../ui/screens/returns_handover.py" line="289" />
         <source>Keep on shelf (cancel return)</source>
         <translation>留在货架（取消退回）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="283" />
+        <location filename="../../ui/screens/returns_handover.py" line="290" />
         <source>Courier's signature</source>
         <translation>快递员签字</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="284" />
+        <location filename="../../ui/screens/returns_handover.py" line="291" />
         <source>Courier signs here</source>
         <translation>快递员在此签字</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="286" />
+        <location filename="../../ui/screens/returns_handover.py" line="293" />
         <source>Clear signature</source>
         <translation>清除签字</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/returns_handover.py" line="287" />
+        <location filename="../../ui/screens/returns_handover.py" line="294" />
         <source>Complete hand-over (F12)</source>
         <translation>完成交接（F12）</translation>
     </message>
@@ -1162,41 +1168,42 @@
         <translation>破损</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_parts.py" line="212" />
+        <location filename="../../ui/screens/pickup_parts.py" line="214" />
         <source>Pickup code</source>
         <translation>取件码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_parts.py" line="212" />
+        <location filename="../../ui/screens/pickup_parts.py" line="214" />
         <source>Slot</source>
         <translation>货位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_parts.py" line="212" />
+        <location filename="../../ui/screens/pickup_parts.py" line="214" />
         <source>Tracking number</source>
         <translation>快递单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_parts.py" line="213" />
+        <location filename="../../ui/screens/pickup_parts.py" line="215" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_parts.py" line="213" />
+        <location filename="../../ui/screens/pickup_parts.py" line="215" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_parts.py" line="213" />
+        <location filename="../../ui/screens/pickup_parts.py" line="215" />
         <source>COD</source>
         <translation>到付</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup_parts.py" line="213" />
+        <location filename="../../ui/screens/pickup_parts.py" line="215" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/pickup_parts.py" line="169" />
         <source>storage fee {0}</source>
         <translation>滞留费 {0}</translation>
     </message>
@@ -1340,117 +1347,117 @@
         <translation>正在查询 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="217" />
+        <location filename="../../ui/screens/intake.py" line="219" />
         <source>ALREADY ON THE SHELF</source>
         <translation>已在货架上</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="220" />
+        <location filename="../../ui/screens/intake.py" line="222" />
         <source>{0} is already here: {1}, pickup code {2}. Nothing was changed.</source>
         <translation>{0} 已在站内：{1}，取件码 {2}。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="234" />
+        <location filename="../../ui/screens/intake.py" line="236" />
         <source>{0} needs the recipient's details: it waits behind {1} ({2} waiting).</source>
         <translation>{0} 需要填写收件人信息：排在 {1} 之后（{2} 件等待中）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="242" />
+        <location filename="../../ui/screens/intake.py" line="244" />
         <source>NOT TAKEN IN</source>
         <translation>未入库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="250" />
+        <location filename="../../ui/screens/intake.py" line="252" />
         <source>{0}: the recipient asked for door delivery. Call for consent first.</source>
         <translation>{0}：收件人要求送货上门。请先电话征得同意。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="254" />
+        <location filename="../../ui/screens/intake.py" line="256" />
         <source>{0} is not in a loaded manifest: type the phone number, Enter, name, Enter, size, Enter.</source>
         <translation>{0} 不在预报清单中：输入手机号，回车；姓名，回车；尺寸，回车。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="256" />
+        <location filename="../../ui/screens/intake.py" line="258" />
         <source>WHO IS IT FOR?</source>
         <translation>收件人是谁？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="273" />
+        <location filename="../../ui/screens/intake.py" line="275" />
         <source>Taking in {0}…</source>
         <translation>正在入库 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="301" />
+        <location filename="../../ui/screens/intake.py" line="303" />
         <source>{0} was not taken in.</source>
         <translation>{0} 未入库。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="315" />
+        <location filename="../../ui/screens/intake.py" line="317" />
         <source>Put it on {0}</source>
         <translation>请放到 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="317" />
+        <location filename="../../ui/screens/intake.py" line="319" />
         <source> — marked damaged</source>
         <translation> — 已标记破损</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="318" />
+        <location filename="../../ui/screens/intake.py" line="320" />
         <source>Taken in: {0} → {1}, code {2}</source>
         <translation>已入库：{0} → {1}，取件码 {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="334" />
+        <location filename="../../ui/screens/intake.py" line="336" />
         <source>Taken in this session: {0}</source>
         <translation>本班次已入库：{0} 件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="348" />
+        <location filename="../../ui/screens/intake.py" line="350" />
         <source>Damaged: {0} (goes with the next parcel)</source>
         <translation>破损：{0}（用于下一件包裹）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="365" />
+        <location filename="../../ui/screens/intake.py" line="367" />
         <source>UNDONE</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="366" />
+        <location filename="../../ui/screens/intake.py" line="368" />
         <source>Take {0} off the shelf and scan it again.</source>
         <translation>请把 {0} 从货架上取下并重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="368" />
+        <location filename="../../ui/screens/intake.py" line="370" />
         <source>Intake of {0} was undone; its slot is free again.</source>
         <translation>{0} 的入库已撤销，货位已释放。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="384" />
+        <location filename="../../ui/screens/intake.py" line="386" />
         <source>Scan (F1)</source>
         <translation>扫描 (F1)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="385" />
+        <location filename="../../ui/screens/intake.py" line="387" />
         <source>Scan or type the tracking number, Enter</source>
         <translation>扫描或输入快递单号，回车</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="386" />
+        <location filename="../../ui/screens/intake.py" line="388" />
         <source>Size (Ctrl+1–4):</source>
         <translation>尺寸 (Ctrl+1–4)：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="387" />
+        <location filename="../../ui/screens/intake.py" line="389" />
         <source>Damaged… (F6)</source>
         <translation>破损… (F6)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="388" />
+        <location filename="../../ui/screens/intake.py" line="390" />
         <source>Undo last intake (Ctrl+Z)</source>
         <translation>撤销上一件入库 (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake.py" line="390" />
+        <location filename="../../ui/screens/intake.py" line="392" />
         <source>Scan a parcel: its pickup code appears here</source>
         <translation>扫描包裹后，取件码显示在这里</translation>
     </message>
@@ -1567,126 +1574,137 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="170" />
+        <location filename="../../ui/main_window.py" line="198" />
         <source>Opening the station database…</source>
         <translation>正在打开驿站数据库…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310" />
+        <location filename="../../ui/main_window.py" line="246" />
+        <source>The station is ready. Add your clerks in Settings (F9) → Staff; scan a parcel to take it in.</source>
+        <translation>驿站已设置好。请在 设置（F9）→ 员工 中添加店员；扫描包裹即可入库。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="438" />
         <source>Intake</source>
         <translation>入库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310" />
+        <location filename="../../ui/main_window.py" line="438" />
         <source>Pickup</source>
         <translation>取件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311" />
+        <location filename="../../ui/main_window.py" line="439" />
         <source>Parcels</source>
         <translation>包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311" />
+        <location filename="../../ui/main_window.py" line="439" />
         <source>Shelves</source>
         <translation>货架</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312" />
+        <location filename="../../ui/main_window.py" line="440" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="316" />
+        <location filename="../../ui/main_window.py" line="447" />
         <source>Lock (Ctrl+L)</source>
         <translation>锁屏 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="317" />
+        <location filename="../../ui/main_window.py" line="448" />
         <source>Parcel Station</source>
         <translation>快递驿站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="331" />
+        <location filename="../../ui/main_window.py" line="466" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333" />
+        <location filename="../../ui/main_window.py" line="468" />
         <source>owner</source>
         <translation>站长</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333" />
+        <location filename="../../ui/main_window.py" line="468" />
         <source>clerk</source>
         <translation>店员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334" />
+        <location filename="../../ui/main_window.py" line="469" />
         <source>Clerk: {0} ({1})</source>
         <translation>当班：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335" />
+        <location filename="../../ui/main_window.py" line="470" />
         <source>Counter: {0}</source>
         <translation>柜台：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="337" />
+        <location filename="../../ui/main_window.py" line="472" />
         <source>Database: {0}</source>
         <translation>数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339" />
+        <location filename="../../ui/main_window.py" line="474" />
         <source>Database: not open</source>
         <translation>数据库：未打开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="341" />
+        <location filename="../../ui/main_window.py" line="476" />
         <source>Scale: none (type weights)</source>
         <translation>电子秤：无（手动输入重量）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343" />
+        <location filename="../../ui/main_window.py" line="478" />
         <source>Scale: {0} g</source>
         <translation>电子秤：{0} 克</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345" />
+        <location filename="../../ui/main_window.py" line="480" />
         <source>Scale: waiting</source>
         <translation>电子秤：等待稳定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="352" />
+        <location filename="../../ui/main_window.py" line="488" />
         <source>Label printer: {0}</source>
         <translation>标签打印机：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="354" />
+        <location filename="../../ui/main_window.py" line="490" />
         <source>Label printer: none (PDF files)</source>
         <translation>标签打印机：无（保存 PDF）</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="440" />
         <source>Returns</source>
         <translation>退件</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="441" />
         <source>Stocktake</source>
         <translation>盘点</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="441" />
         <source>Tickets</source>
         <translation>异常件</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="442" />
         <source>Day close</source>
         <translation>日结</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="442" />
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="443" />
         <source>Messages</source>
         <translation>消息</translation>
     </message>
@@ -2024,11 +2042,13 @@
     <name>Paper</name>
     <message>
         <location filename="../../ui/screens/paper.py" line="51" />
+        <location filename="../../ui/screens/report_print.py" line="27" />
         <source>Saved: {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
         <location filename="../../ui/screens/paper.py" line="61" />
+        <location filename="../../ui/screens/report_print.py" line="37" />
         <source>Not printed: {0}</source>
         <translation>未打印：{0}</translation>
     </message>
@@ -2036,190 +2056,194 @@
 <context>
     <name>ParcelDetail</name>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="127" />
-        <location filename="../../ui/screens/parcel_detail.py" line="218" />
+        <location filename="../../ui/screens/parcel_detail.py" line="142" />
+        <location filename="../../ui/screens/parcel_detail.py" line="261" />
         <source>Select a parcel to see its history.</source>
         <translation>选择一件包裹查看其记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="166" />
+        <location filename="../../ui/screens/parcel_detail.py" line="205" />
         <source>Type the slot to move to, e.g. B-2.</source>
         <translation>请输入要移到的货位，如 B-2。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="174" />
+        <location filename="../../ui/screens/parcel_detail.py" line="213" />
         <source>{0}: now {1}, {2}.</source>
         <translation>{0}：现为{1}，{2}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="184" />
+        <location filename="../../ui/screens/parcel_detail.py" line="223" />
         <source>Taken in</source>
         <translation>入库</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="184" />
+        <location filename="../../ui/screens/parcel_detail.py" line="223" />
         <source>Picked up</source>
         <translation>已取件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="185" />
+        <location filename="../../ui/screens/parcel_detail.py" line="224" />
         <source>Moved</source>
         <translation>移位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="185" />
+        <location filename="../../ui/screens/parcel_detail.py" line="224" />
         <source>Marked for return</source>
         <translation>标记退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="186" />
+        <location filename="../../ui/screens/parcel_detail.py" line="225" />
         <source>Return cancelled</source>
         <translation>取消退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="187" />
+        <location filename="../../ui/screens/parcel_detail.py" line="226" />
         <source>Handed to courier</source>
         <translation>交快递员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="188" />
+        <location filename="../../ui/screens/parcel_detail.py" line="227" />
         <source>Marked missing</source>
         <translation>标记丢失</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="188" />
-        <location filename="../../ui/screens/parcel_detail.py" line="211" />
+        <location filename="../../ui/screens/parcel_detail.py" line="227" />
+        <location filename="../../ui/screens/parcel_detail.py" line="252" />
         <source>Found</source>
         <translation>已找到</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="189" />
+        <location filename="../../ui/screens/parcel_detail.py" line="228" />
         <source>ID check failed</source>
         <translation>身份核验失败</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="199" />
+        <location filename="../../ui/screens/parcel_detail.py" line="240" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="199" />
+        <location filename="../../ui/screens/parcel_detail.py" line="240" />
         <source>Pickup code</source>
         <translation>取件码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="199" />
+        <location filename="../../ui/screens/parcel_detail.py" line="240" />
         <source>Slot</source>
         <translation>货位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="200" />
+        <location filename="../../ui/screens/parcel_detail.py" line="241" />
         <source>Recipient</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="200" />
+        <location filename="../../ui/screens/parcel_detail.py" line="241" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="200" />
+        <location filename="../../ui/screens/parcel_detail.py" line="241" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="200" />
+        <location filename="../../ui/screens/parcel_detail.py" line="241" />
         <source>Weight</source>
         <translation>重量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="201" />
+        <location filename="../../ui/screens/parcel_detail.py" line="242" />
         <source>COD</source>
         <translation>到付</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="201" />
+        <location filename="../../ui/screens/parcel_detail.py" line="242" />
         <source>Received</source>
         <translation>入库时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="201" />
+        <location filename="../../ui/screens/parcel_detail.py" line="242" />
         <source>Left</source>
         <translation>出站时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="201" />
+        <location filename="../../ui/screens/parcel_detail.py" line="242" />
         <source>Days here</source>
         <translation>在站天数</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="202" />
+        <location filename="../../ui/screens/parcel_detail.py" line="243" />
         <source>Damage</source>
         <translation>破损</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="205" />
+        <location filename="../../ui/screens/parcel_detail.py" line="246" />
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="206" />
+        <location filename="../../ui/screens/parcel_detail.py" line="247" />
         <source>New slot, e.g. B-2</source>
         <translation>新货位，如 B-2</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="207" />
+        <location filename="../../ui/screens/parcel_detail.py" line="248" />
         <source>Move</source>
         <translation>移位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="208" />
+        <location filename="../../ui/screens/parcel_detail.py" line="249" />
         <source>Mark for return</source>
         <translation>标记退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="209" />
+        <location filename="../../ui/screens/parcel_detail.py" line="250" />
         <source>Cancel return</source>
         <translation>取消退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="210" />
+        <location filename="../../ui/screens/parcel_detail.py" line="251" />
         <source>Mark missing</source>
         <translation>标记丢失</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="212" />
+        <location filename="../../ui/screens/parcel_detail.py" line="255" />
         <source>History</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="213" />
+        <location filename="../../ui/screens/parcel_detail.py" line="256" />
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="213" />
+        <location filename="../../ui/screens/parcel_detail.py" line="256" />
         <source>What</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/parcel_detail.py" line="214" />
+        <location filename="../../ui/screens/parcel_detail.py" line="257" />
         <source>Who / detail</source>
         <translation>操作人 / 详情</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/parcel_detail.py" line="253" />
         <source>Reprint sticker…</source>
         <translation>补打货架贴…</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/parcel_detail.py" line="254" />
         <source>Reprint receipt…</source>
         <translation>补打取件凭证…</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/parcel_detail.py" line="229" />
         <source>Sticker reprinted</source>
         <translation>已补打货架贴</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/parcel_detail.py" line="230" />
         <source>Receipt reprinted</source>
         <translation>已补打取件凭证</translation>
     </message>
@@ -2584,122 +2608,122 @@
         <translation>拿错件了：{0} 不是这位顾客的包裹，请放回！（按 Esc 为下一位顾客重新开始。）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="252" />
+        <location filename="../../ui/screens/pickup.py" line="253" />
         <source>Look up a person first.</source>
         <translation>请先查询顾客。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="255" />
+        <location filename="../../ui/screens/pickup.py" line="256" />
         <source>Proxy</source>
         <translation>代取人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="255" />
+        <location filename="../../ui/screens/pickup.py" line="256" />
         <source>ID</source>
         <translation>证件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="256" />
+        <location filename="../../ui/screens/pickup.py" line="257" />
         <source>✓ {0} checked: {1}</source>
         <translation>✓ {0}已核验：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="258" />
+        <location filename="../../ui/screens/pickup.py" line="259" />
         <source>ID check needed (F7).</source>
         <translation>需要核验身份 (F7)。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="260" />
+        <location filename="../../ui/screens/pickup.py" line="261" />
         <source>No ID check needed.</source>
         <translation>无需核验身份。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="285" />
+        <location filename="../../ui/screens/pickup.py" line="286" />
         <source>Scan each parcel's barcode first ({0} to scan).</source>
         <translation>请先逐件扫描条码（还有 {0} 件）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="288" />
+        <location filename="../../ui/screens/pickup.py" line="289" />
         <source>An ID check is needed before handing over.</source>
         <translation>交付前需要核验身份。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="305" />
+        <location filename="../../ui/screens/pickup.py" line="306" />
         <source>Handing over…</source>
         <translation>正在出库…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="314" />
+        <location filename="../../ui/screens/pickup.py" line="315" />
         <source>Handed over to {1}: {0} parcel(s). Receipt {2}.</source>
         <translation>已交付给 {1}：{0} 件。小票号 {2}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="317" />
+        <location filename="../../ui/screens/pickup.py" line="318" />
         <source>CHANGE {0}</source>
         <translation>找零 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="319" />
+        <location filename="../../ui/screens/pickup.py" line="320" />
         <source>Paid {0}.</source>
         <translation>已收 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="321" />
+        <location filename="../../ui/screens/pickup.py" line="322" />
         <source>{0} not scanned stay on the shelf.</source>
         <translation>未扫描的 {0} 件仍留在货架上。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="343" />
+        <location filename="../../ui/screens/pickup.py" line="344" />
         <source>Next person: scan or type the pickup code, phone number or last 4 digits.</source>
         <translation>下一位：扫描或输入取件码、手机号或手机后4位。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="355" />
+        <location filename="../../ui/screens/pickup.py" line="356" />
         <source>Find (F2)</source>
         <translation>查找 (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="356" />
+        <location filename="../../ui/screens/pickup.py" line="357" />
         <source>Pickup code, phone, last 4 digits or tracking number, Enter</source>
         <translation>取件码、手机号、后4位或快递单号，回车</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="358" />
+        <location filename="../../ui/screens/pickup.py" line="359" />
         <source>Next person (Esc)</source>
         <translation>下一位 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="359" />
+        <location filename="../../ui/screens/pickup.py" line="360" />
         <source>Identity</source>
         <translation>身份核验</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="360" />
+        <location filename="../../ui/screens/pickup.py" line="361" />
         <source>Check ID (F7)</source>
         <translation>核验身份 (F7)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="361" />
+        <location filename="../../ui/screens/pickup.py" line="362" />
         <source>Proxy pickup (F8)</source>
         <translation>他人代取 (F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="362" />
+        <location filename="../../ui/screens/pickup.py" line="363" />
         <source>Signature</source>
         <translation>签字</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="363" />
+        <location filename="../../ui/screens/pickup.py" line="364" />
         <source>Sign here (mouse, pen or finger)</source>
         <translation>请在此签字（鼠标、手写笔或手指）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="365" />
+        <location filename="../../ui/screens/pickup.py" line="366" />
         <source>Clear signature</source>
         <translation>清除签字</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/pickup.py" line="366" />
+        <location filename="../../ui/screens/pickup.py" line="367" />
         <source>Complete hand-over (F12)</source>
         <translation>完成出库 (F12)</translation>
     </message>
@@ -2707,92 +2731,92 @@
 <context>
     <name>RecipientForm</name>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="172" />
+        <location filename="../../ui/screens/intake_form.py" line="173" />
         <source>This recipient asked for door delivery: call them for consent, then tick 'Consent by phone call'.</source>
         <translation>该收件人要求送货上门：请电话征得同意，然后勾选“电话同意”。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="196" />
+        <location filename="../../ui/screens/intake_form.py" line="197" />
         <source>This phone number cannot be used. Check it and type it again.</source>
         <translation>手机号码有误，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="199" />
+        <location filename="../../ui/screens/intake_form.py" line="200" />
         <source>Type the recipient's phone number (or the last 4 digits and the extension from a privacy label).</source>
         <translation>请输入收件人手机号（隐私面单可输入后4位和分机号）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="202" />
+        <location filename="../../ui/screens/intake_form.py" line="203" />
         <source>Not an amount: type it like 12.50.</source>
         <translation>金额格式不对：请按 12.50 这样输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="233" />
+        <location filename="../../ui/screens/intake_form.py" line="234" />
         <source>Not in a manifest: who is it for?</source>
         <translation>不在预报清单中：收件人是谁？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="234" />
+        <location filename="../../ui/screens/intake_form.py" line="235" />
         <source>Parcel</source>
         <translation>包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="234" />
+        <location filename="../../ui/screens/intake_form.py" line="235" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="234" />
+        <location filename="../../ui/screens/intake_form.py" line="235" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="234" />
+        <location filename="../../ui/screens/intake_form.py" line="235" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="235" />
+        <location filename="../../ui/screens/intake_form.py" line="236" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="235" />
+        <location filename="../../ui/screens/intake_form.py" line="236" />
         <source>Weight (g)</source>
         <translation>重量（克）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="235" />
+        <location filename="../../ui/screens/intake_form.py" line="236" />
         <source>Cash on delivery</source>
         <translation>到付金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="238" />
+        <location filename="../../ui/screens/intake_form.py" line="239" />
         <source>13812345678, or 5678-123 from a privacy label</source>
         <translation>13812345678，或隐私面单上的 5678-123</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="239" />
+        <location filename="../../ui/screens/intake_form.py" line="240" />
         <source>optional</source>
         <translation>可不填</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="243" />
+        <location filename="../../ui/screens/intake_form.py" line="244" />
         <source>not weighed</source>
         <translation>未称重</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="244" />
+        <location filename="../../ui/screens/intake_form.py" line="245" />
         <source>Consent by phone call</source>
         <translation>电话同意</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="245" />
+        <location filename="../../ui/screens/intake_form.py" line="246" />
         <source>Take in (Enter)</source>
         <translation>入库（回车）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="246" />
+        <location filename="../../ui/screens/intake_form.py" line="247" />
         <source>Skip (Esc)</source>
         <translation>跳过 (Esc)</translation>
     </message>
@@ -2818,6 +2842,60 @@
         <location filename="../../ui/screens/reports.py" line="305" />
         <source>Carrier settlement</source>
         <translation>快递结算</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreDialog</name>
+    <message>
+        <location filename="../../ui/screens/setup_restore.py" line="41" />
+        <source>Restore a backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup_restore.py" line="47" />
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup_restore.py" line="55" />
+        <location filename="../../ui/screens/setup_restore.py" line="72" />
+        <source>Backup file</source>
+        <translation>备份文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup_restore.py" line="56" />
+        <source>Owner's user name in the backup</source>
+        <translation>备份中的店主用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup_restore.py" line="57" />
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup_restore.py" line="62" />
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup_restore.py" line="73" />
+        <source>Station backup (*.db *.sqlite *.bak);;All files (*)</source>
+        <translation>驿站备份 (*.db *.sqlite *.bak);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup_restore.py" line="81" />
+        <source>Choose the backup file first.</source>
+        <translation>请先选择备份文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup_restore.py" line="86" />
+        <source>Type the owner's user name and PIN as they were on the backed-up station.</source>
+        <translation>请输入备份驿站中店主的用户名和 PIN。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup_restore.py" line="90" />
+        <source>Checking and restoring the backup…</source>
+        <translation>正在检查并恢复备份…</translation>
     </message>
 </context>
 <context>
@@ -3021,6 +3099,7 @@
         <translation>全不选</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/returns.py" line="271" />
         <source>Storage fee</source>
         <translation>滞留费</translation>
     </message>
@@ -3095,37 +3174,37 @@
 <context>
     <name>SettingsScreen</name>
     <message>
-        <location filename="../../ui/screens/settings.py" line="98" />
+        <location filename="../../ui/screens/settings.py" line="100" />
         <source>Station</source>
         <translation>驿站</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="98" />
+        <location filename="../../ui/screens/settings.py" line="100" />
         <source>Carriers</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="98" />
+        <location filename="../../ui/screens/settings.py" line="101" />
         <source>Staff</source>
         <translation>员工</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="99" />
+        <location filename="../../ui/screens/settings.py" line="101" />
         <source>This counter</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="99" />
+        <location filename="../../ui/screens/settings.py" line="102" />
         <source>Scale</source>
         <translation>电子秤</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="102" />
+        <location filename="../../ui/screens/settings.py" line="107" />
         <source>Only the station owner can change these settings.</source>
         <translation>只有站长可以修改这些设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings.py" line="103" />
+        <location filename="../../ui/screens/settings.py" line="108" />
         <source>Save (Ctrl+S)</source>
         <translation>保存 (Ctrl+S)</translation>
     </message>
@@ -3262,6 +3341,152 @@
         <location filename="../../ui/screens/settlement.py" line="212" />
         <source>Statement PDF…</source>
         <translation>结算单 PDF…</translation>
+    </message>
+</context>
+<context>
+    <name>SetupScreen</name>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="146" />
+        <source>The two PINs differ: type the same PIN twice.</source>
+        <translation>两次输入的 PIN 不一致：请输入相同的 PIN 两次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="151" />
+        <source>Creating the station…</source>
+        <translation>正在创建驿站…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="189" />
+        <source>Set up your station</source>
+        <translation>设置您的驿站</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="191" />
+        <source>This database has no station yet. Type the station's details and the owner's account, check the shelves, then Create. Everything can be changed later in Settings (F9) and Shelves.</source>
+        <translation>此数据库还没有驿站。请填写驿站信息和店主账号，检查货架，然后点击创建。以后都可以在 设置（F9）和 货架 中修改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="194" />
+        <source>Station (printed on receipts, sent in messages)</source>
+        <translation>驿站（打印在小票上，并在消息中发送）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="195" />
+        <source>Owner account (站长)</source>
+        <translation>店主账号（站长）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="196" />
+        <source>Shelves</source>
+        <translation>货架</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="197" />
+        <source>Station name</source>
+        <translation>驿站名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="197" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="198" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="198" />
+        <source>Opening hours</source>
+        <translation>营业时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="199" />
+        <source>Owner's user name</source>
+        <translation>店主用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="199" />
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="200" />
+        <source>PIN again</source>
+        <translation>再次输入 PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="203" />
+        <source>e.g. 幸福里驿站</source>
+        <translation>例如 幸福里驿站</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="204" />
+        <source>e.g. 幸福里小区 12 号楼底商</source>
+        <translation>例如 幸福里小区 12 号楼底商</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="205" />
+        <source>e.g. 010-62345678 or 13812345678</source>
+        <translation>例如 010-62345678 或 13812345678</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="206" />
+        <source>e.g. wang</source>
+        <translation>例如 wang</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="207" />
+        <source>4 or more characters</source>
+        <translation>至少 4 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="209" />
+        <source>Each shelf gets a letter; pickup codes read shelf-layer-number (A-3-0127). Set how many parcels of each size one layer holds.</source>
+        <translation>每个货架用一个字母；取件码格式为 货架-层-编号（A-3-0127）。请设置每层能放各尺寸包裹多少件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="211" />
+        <source>Restore a backup instead…</source>
+        <translation>改为恢复备份…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/setup.py" line="212" />
+        <source>Create the station</source>
+        <translation>创建驿站</translation>
+    </message>
+</context>
+<context>
+    <name>ShelfLayoutEditor</name>
+    <message>
+        <location filename="../../ui/widgets/shelf_layout.py" line="108" />
+        <source>{0} shelves, {1} layers; room for {2} parcels ({3})</source>
+        <translation>{0} 个货架，{1} 层；可放 {2} 件包裹（{3}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/shelf_layout.py" line="113" />
+        <source>Shelf</source>
+        <translation>货架</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/shelf_layout.py" line="113" />
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/shelf_layout.py" line="113" />
+        <source>{0} per layer</source>
+        <translation>每层 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/shelf_layout.py" line="115" />
+        <source>Add a shelf</source>
+        <translation>添加货架</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/shelf_layout.py" line="116" />
+        <source>Remove shelf</source>
+        <translation>删除货架</translation>
     </message>
 </context>
 <context>
@@ -3451,70 +3676,95 @@
 <context>
     <name>StaffPage</name>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="246" />
+        <location filename="../../ui/screens/settings_pages.py" line="290" />
         <source>active</source>
         <translation>在用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="246" />
+        <location filename="../../ui/screens/settings_pages.py" line="290" />
         <source>inactive</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="248" />
+        <location filename="../../ui/screens/settings_pages.py" line="292" />
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="249" />
-        <location filename="../../ui/screens/settings_pages.py" line="276" />
+        <location filename="../../ui/screens/settings_pages.py" line="293" />
+        <location filename="../../ui/screens/settings_pages.py" line="341" />
         <source>owner</source>
         <translation>站长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="249" />
-        <location filename="../../ui/screens/settings_pages.py" line="275" />
+        <location filename="../../ui/screens/settings_pages.py" line="293" />
+        <location filename="../../ui/screens/settings_pages.py" line="340" />
         <source>clerk</source>
         <translation>店员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="257" />
+        <location filename="../../ui/screens/settings_pages.py" line="301" />
         <source>Account {0} added.</source>
         <translation>已添加账号 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="263" />
+        <location filename="../../ui/screens/settings_pages.py" line="307" />
         <source>New PIN set for {0}.</source>
         <translation>已为 {0} 设置新 PIN 码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="272" />
-        <location filename="../../ui/screens/settings_pages.py" line="273" />
+        <location filename="../../ui/screens/settings_pages.py" line="316" />
+        <source>Activate selected</source>
+        <translation>启用所选账号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settings_pages.py" line="317" />
+        <source>Deactivate selected</source>
+        <translation>停用所选账号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settings_pages.py" line="322" />
+        <source>Select an account in the list first.</source>
+        <translation>请先在列表中选择一个账号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settings_pages.py" line="325" />
+        <source>{0} can log in again.</source>
+        <translation>{0} 可以重新登录了。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settings_pages.py" line="326" />
+        <source>{0} can no longer log in.</source>
+        <translation>{0} 已不能登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settings_pages.py" line="337" />
+        <location filename="../../ui/screens/settings_pages.py" line="338" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="272" />
+        <location filename="../../ui/screens/settings_pages.py" line="337" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="272" />
+        <location filename="../../ui/screens/settings_pages.py" line="337" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="274" />
+        <location filename="../../ui/screens/settings_pages.py" line="339" />
         <source>PIN (4+ characters)</source>
         <translation>PIN 码（至少 4 位）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="277" />
+        <location filename="../../ui/screens/settings_pages.py" line="342" />
         <source>Add account</source>
         <translation>添加账号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="278" />
+        <location filename="../../ui/screens/settings_pages.py" line="343" />
         <source>Set new PIN for selected</source>
         <translation>为选中的人设置新 PIN 码</translation>
     </message>
@@ -3522,64 +3772,72 @@
 <context>
     <name>StationPage</name>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="123" />
+        <location filename="../../ui/screens/settings_pages.py" line="143" />
         <source>Station settings saved ({0} changed).</source>
         <translation>驿站设置已保存（{0} 项更改）。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="127" />
+        <location filename="../../ui/screens/settings_pages.py" line="147" />
         <source>Station name</source>
         <translation>驿站名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="127" />
+        <location filename="../../ui/screens/settings_pages.py" line="147" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="127" />
+        <location filename="../../ui/screens/settings_pages.py" line="147" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/settings_pages.py" line="148" />
         <source>Opening hours</source>
         <translation>营业时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="128" />
+        <location filename="../../ui/screens/settings_pages.py" line="149" />
         <source>ID check</source>
         <translation>核验身份</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="128" />
+        <location filename="../../ui/screens/settings_pages.py" line="149" />
         <source>Undo an intake within (min)</source>
         <translation>入库后可撤销时间（分钟）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="129" />
+        <location filename="../../ui/screens/settings_pages.py" line="150" />
         <source>Reuse a pickup code after (days)</source>
         <translation>取件码重新启用间隔（天）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="132" />
+        <location filename="../../ui/screens/settings_pages.py" line="156" />
         <source>Cash on delivery, flagged parcels and proxies</source>
         <translation>到付件、标记件和代取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="133" />
+        <location filename="../../ui/screens/settings_pages.py" line="157" />
         <source>Flagged parcels and proxies only</source>
         <translation>仅标记件和代取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/settings_pages.py" line="134" />
+        <location filename="../../ui/screens/settings_pages.py" line="158" />
         <source>Every pickup</source>
         <translation>每次取件</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/settings_pages.py" line="151" />
         <source>Storage fee: free days</source>
         <translation>滞留费：免费天数</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/settings_pages.py" line="152" />
         <source>Storage fee per day after that (0 = none)</source>
         <translation>此后每天滞留费（0 = 不收）</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/settings_pages.py" line="153" />
         <source>Storage fee cap per parcel (0 = none)</source>
         <translation>每件滞留费上限（0 = 不限）</translation>
     </message>
@@ -3823,37 +4081,37 @@
 <context>
     <name>TakenList</name>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="352" />
+        <location filename="../../ui/screens/intake_form.py" line="353" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="352" />
+        <location filename="../../ui/screens/intake_form.py" line="353" />
         <source>Tracking number</source>
         <translation>快递单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="352" />
+        <location filename="../../ui/screens/intake_form.py" line="353" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="353" />
+        <location filename="../../ui/screens/intake_form.py" line="354" />
         <source>Pickup code</source>
         <translation>取件码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="353" />
+        <location filename="../../ui/screens/intake_form.py" line="354" />
         <source>Slot</source>
         <translation>货位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="353" />
+        <location filename="../../ui/screens/intake_form.py" line="354" />
         <source>Recipient</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/intake_form.py" line="353" />
+        <location filename="../../ui/screens/intake_form.py" line="354" />
         <source>Weight</source>
         <translation>重量</translation>
     </message>
@@ -4160,82 +4418,82 @@
 <context>
     <name>TicketsScreen</name>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="286" />
+        <location filename="../../ui/screens/tickets.py" line="287" />
         <source>{0} ticket(s), {1} overdue</source>
         <translation>工单 {0} 个，超时 {1} 个</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="308" />
+        <location filename="../../ui/screens/tickets.py" line="309" />
         <source>Ticket #{0} is open for {1}.</source>
         <translation>{1} 已有工单 #{0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="317" />
+        <location filename="../../ui/screens/tickets.py" line="318" />
         <source>New ticket: choose the kind and write what happened.</source>
         <translation>新建工单：选择类型并填写情况说明。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="328" />
+        <location filename="../../ui/screens/tickets.py" line="329" />
         <source>Ticket #{0} opened: acknowledge it within 5 minutes.</source>
         <translation>工单 #{0} 已创建：请在 5 分钟内受理。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="346" />
+        <location filename="../../ui/screens/tickets.py" line="347" />
         <source>Scan a parcel to open or find its ticket</source>
         <translation>扫描包裹以新建或查找工单</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="347" />
+        <location filename="../../ui/screens/tickets.py" line="348" />
         <source>New ticket (Ctrl+N)</source>
         <translation>新建工单（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="348" />
+        <location filename="../../ui/screens/tickets.py" line="349" />
         <source>Show resolved</source>
         <translation>显示已结案</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="349" />
+        <location filename="../../ui/screens/tickets.py" line="350" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="349" />
+        <location filename="../../ui/screens/tickets.py" line="350" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="349" />
+        <location filename="../../ui/screens/tickets.py" line="350" />
         <source>Parcel</source>
         <translation>包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="350" />
+        <location filename="../../ui/screens/tickets.py" line="351" />
         <source>Contact</source>
         <translation>联系方式</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="350" />
+        <location filename="../../ui/screens/tickets.py" line="351" />
         <source>Opened</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="350" />
+        <location filename="../../ui/screens/tickets.py" line="351" />
         <source>Answer by</source>
         <translation>答复期限</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="351" />
+        <location filename="../../ui/screens/tickets.py" line="352" />
         <source>Claim</source>
         <translation>索赔</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="351" />
+        <location filename="../../ui/screens/tickets.py" line="352" />
         <source>Overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/tickets.py" line="356" />
+        <location filename="../../ui/screens/tickets.py" line="357" />
         <source>Red rows are overdue. Select a ticket to work on it.</source>
         <translation>红色行为超时工单。选择工单进行处理。</translation>
     </message>

@@ -420,6 +420,9 @@ class NoticeSlipChannel:
 
 def render_slip(message: OutgoingMessage, out: Path) -> None:
     """A6 portrait: station, title, the pickup code large (and as QR), who, until when, text."""
+    from station.preload import warm_up
+
+    warm_up()  # reportlab is imported by one thread only: see station/preload.py
     from reportlab.graphics import renderPDF
     from reportlab.graphics.barcode.qr import QrCodeWidget
     from reportlab.graphics.shapes import Drawing

@@ -15,6 +15,7 @@ from station import db as station_db
 from station.audit import Actor
 from station.i18n import tr
 from station.models import Carrier, Handover, Parcel, Pickup, database_proxy
+from station.preload import warm_up
 from station.services import settings
 from station.services.parcels import get_by_tracking
 from station.services.views import ParcelView, shown_phone
@@ -45,6 +46,7 @@ def _carrier_name(code: str) -> str:
 
 
 def sticker_data(parcel: Parcel, reprint: bool = False) -> Any:
+    warm_up()  # one thread imports the documents: see station/preload.py
     from station.documents.data import StickerData
 
     masked_viewer = Actor(None, "printer", "clerk")  # stickers never carry a full number
@@ -67,6 +69,7 @@ def sticker_data(parcel: Parcel, reprint: bool = False) -> Any:
 def sticker_pdf(
     actor: Actor, tracking: str, out: Path | None = None, size: str = "60x40", reprint: bool = False
 ) -> Path:
+    warm_up()  # one thread imports the documents: see station/preload.py
     from station.documents.sticker import render_sticker
 
     parcel = get_by_tracking(tracking)
@@ -77,6 +80,7 @@ def sticker_pdf(
 
 
 def receipt_pdf(receipt_no: str, out: Path | None = None, reprint: bool = False) -> Path:
+    warm_up()  # one thread imports the documents: see station/preload.py
     from station.documents.data import PersonDetails, ReceiptData, ReceiptLine
     from station.documents.receipt import render_receipt
 
@@ -124,6 +128,7 @@ def receipt_pdf(receipt_no: str, out: Path | None = None, reprint: bool = False)
 
 
 def handover_pdf(record: Handover, views: list[ParcelView]) -> Path:
+    warm_up()  # one thread imports the documents: see station/preload.py
     from station.documents.data import ManifestData, ManifestParcel
     from station.documents.manifest import render_manifest
 
@@ -153,6 +158,7 @@ def handover_pdf(record: Handover, views: list[ParcelView]) -> Path:
 
 def z_report_pdf(result: Any, paper: str = "A4") -> Path:
     """`result` is a day_close.DayCloseResult (date, expected_fen, counted_fen, variance_fen …)."""
+    warm_up()  # one thread imports the documents: see station/preload.py
     from station.documents.data import ZReportData
     from station.documents.z_report import render_z_report
 

@@ -501,6 +501,9 @@ def _pdf_font() -> tuple[str, Any]:
 
 def write_pdf(report: DailyReport, path: Path | str) -> Path:
     """An A4 page (or more) for the office printer; Chinese text embedded."""
+    from station.preload import warm_up
+
+    warm_up()  # reportlab is imported by one thread only: see station/preload.py
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas

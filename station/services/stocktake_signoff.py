@@ -147,6 +147,9 @@ def latest_unsigned() -> StocktakeRecord | None:
 def _report_data(
     record: StocktakeRecord, owner: str, at: datetime, note: str, signature: bytes | None
 ) -> Any:
+    from station.preload import warm_up
+
+    warm_up()  # one thread imports the documents: see station/preload.py
     from station.documents.stocktake_report import MisplacedLine, StocktakeReportData
 
     reconciled = datetime.fromisoformat(record.at) if record.at else at
@@ -187,6 +190,9 @@ def sign_off(
 ) -> SignOffResult:
     """Owner: sign off the stocktake reconciled as audit event `seq` (default: the newest).
     Writes the report PDF and records the sign-off; a stocktake is signed off only once."""
+    from station.preload import warm_up
+
+    warm_up()
     from station.documents.layout import write
     from station.documents.stocktake_report import render_stocktake_report
     from station.services import paperwork

@@ -36,6 +36,9 @@ def print_report(session: Session, owner: QObject, job: Job, *args: Any, job_nam
     def failed(error: BaseException) -> None:
         session.last_print = QCoreApplication.translate("Paper", "Not printed: {0}").format(
             error_text(error))
+        session.print_jobs.render_failed(
+            job_name, "report", error_text(error),
+            lambda: print_report(session, session, job, *args, job_name=job_name))
         session.device_changed.emit()
 
     workers.run(job, *args, owner=owner, lane="paper", on_done=done, on_error=failed)

@@ -172,10 +172,18 @@ class ScanLineEdit(QLineEdit):
         event.accept()
 
 
+def _address(obj: QObject) -> int:
+    return int(shiboken6.getCppPointer(obj)[0])
+
+
 def _same(a: QObject | None, b: QObject | None) -> bool:
     if a is None or b is None:
         return a is b
-    return bool(shiboken6.getCppPointer(a)[0] == shiboken6.getCppPointer(b)[0])
+    # A wrapper whose C++ object is gone (a screen dropped at another clerk's login, the
+    # inner editor of a deleted combo box) must never be dereferenced: that segfaulted.
+    if not (shiboken6.isValid(a) and shiboken6.isValid(b)):
+        return False
+    return _address(a) == _address(b)
 
 
 def _editor_of(widget: QWidget) -> QLineEdit | QPlainTextEdit | QTextEdit | None:
@@ -262,7 +270,9 @@ class ScanRouter(QObject):
             suffix=suffix,
         )
         self._screens: list[tuple[QWidget, ScanHandler | ScanLineEdit]] = []
-        self._target: QWidget | None = None
+        # The widget the current key burst is landing in, by address only: holding the
+        # wrapper would outlive the widget when its screen is dropped.
+        self._target_address: int | None = None
         self._snapshots: dict[int, _Snapshot] = {}  # line index → the field before that key
         self._app: QApplication | None = None
 
@@ -287,6 +297,8 @@ class ScanRouter(QObject):
         self._screens = [
             (s, h) for s, h in self._screens if shiboken6.isValid(s) and not _same(s, screen)
         ]
+        self._target_address = None
+        self._reset()  # a snapshot may hold an editor of the screen going away
 
     def handler_for(self, widget: QWidget) -> ScanHandler | ScanLineEdit | None:
         candidates: list[QWidget | None] = []
@@ -317,8 +329,8 @@ class ScanRouter(QObject):
         handler = self.handler_for(obj)
         if handler is None:
             return False
-        if not _same(obj, self._target):
-            self._target = obj
+        if _address(obj) != self._target_address:
+            self._target_address = _address(obj)
             self._reset()
         key = event.key()
         if key in _ENTER:
