@@ -28,6 +28,7 @@ from station.audit import Actor
 from ui import workers
 from ui.screens.login import LoginScreen
 from ui.session import Session
+from ui.widgets.banner import NoticeBar
 
 # (key, screen name, function key)
 NAV = (("intake", "F1"), ("pickup", "F2"), ("parcels", "F3"), ("shelves", "F4"),
@@ -164,7 +165,12 @@ class MainWindow(QMainWindow):
         col.addWidget(self.lock_button)
         row.addWidget(nav)
         self.stack = QStackedWidget()
-        row.addWidget(self.stack, 1)
+        main = QVBoxLayout()
+        main.setContentsMargins(0, 0, 0, 0)
+        self.notice = NoticeBar()
+        main.addWidget(self.notice)
+        main.addWidget(self.stack, 1)
+        row.addLayout(main, 1)
         self.pages.addWidget(work)
         self.work_page = work
         self.setCentralWidget(self.pages)
@@ -199,11 +205,8 @@ class MainWindow(QMainWindow):
         self.st_unprinted.setText(self.tr("Not printed: {0} (Alt+P)").format(count))
 
     def _print_notice(self, text: str) -> None:
-        banner = getattr(self.stack.currentWidget(), "banner", None)
-        if banner is not None and self.pages.currentWidget() is self.work_page:
-            banner.show_message("warn", text)
-        self.statusBar().showMessage(_short(text, 120), 30_000)
-        self.statusBar().setToolTip(text)
+        # Above the screen, not in its banner: that one still says where the parcel goes.
+        self.notice.show_message("warn", text)
 
     def _make_router(self) -> Any:
         try:

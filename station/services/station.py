@@ -92,10 +92,15 @@ def clean_details(
 
 def station_phone(text: str) -> str:
     """A full number customers can call (mobile or landline), as digits."""
-    number = parse_phone(text)
+    try:
+        number = parse_phone(text)
+    except InvalidInput as exc:  # same words, but pointing at the station's phone field
+        raise InvalidInput(exc.message, code=exc.code, field="Station phone",
+                           **exc.details) from exc
     if number.full is None:
         raise InvalidInput(
-            tr("The station's phone must be a full number customers can call, e.g. 010-62345678.")
+            tr("The station's phone must be a full number customers can call, e.g. 010-62345678."),
+            field="Station phone",
         )
     return number.full
 

@@ -29,9 +29,12 @@ def test_no_printer_is_said_once_plainly(make_window, qtbot, clerk, owner, tmp_p
     window.session.print_jobs.notice.connect(notices.append)
     _take_in(window, qtbot, sf_number(1))
     qtbot.waitUntil(lambda: bool(notices), timeout=20_000)
-    banner = window.screens["intake"].banner
-    assert "No printer is set up on this counter" in banner.text()
-    assert "Settings (F9)" in banner.text()
+    notice = window.notice
+    assert notice.isVisibleTo(window) and "No printer is set up on this counter" in notice.text()
+    assert "Settings (F9)" in notice.text()
+    assert window.screens["intake"].banner.kind == "ok"  # the scan's own result stays
+    qtbot.mouseClick(notice, Qt.MouseButton.LeftButton)  # read: click it away
+    assert not notice.isVisibleTo(window)
     _take_in(window, qtbot, sf_number(2))
     assert len(notices) == 1  # once, not for every parcel
     assert window.session.print_jobs.count() == 0  # saving PDFs is what this counter asked

@@ -70,3 +70,25 @@ class Banner(QLabel):
             f"QLabel {{ background: {bg}; color: {fg}; border: 2px solid {border}; "
             f"border-radius: 6px; padding: 6px 10px; font-size: {size}pt; font-weight: 600; }}"
         )
+
+
+class NoticeBar(Banner):
+    """A window-wide notice (no printer set, …) that leaves each screen's own banner to the
+    scan in hand: it stays until clicked, or for ``seconds``."""
+
+    def __init__(self, parent: QWidget | None = None, seconds: int = 90) -> None:
+        super().__init__(parent, auto_hide=True)
+        self._expire = QTimer(self)
+        self._expire.setSingleShot(True)
+        self._expire.setInterval(seconds * 1000)
+        self._expire.timeout.connect(self.clear_message)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def show_message(self, kind: str, text: str) -> None:
+        super().show_message(kind, text)
+        if text:
+            self._expire.start()
+
+    def mousePressEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt API
+        self.clear_message()
+        super().mousePressEvent(event)
