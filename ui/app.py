@@ -116,9 +116,38 @@ def build_window(args: argparse.Namespace, app: QApplication | None = None,
     return window
 
 
+SMOKE_ENV = "PARCEL_STATION_SMOKE_SECONDS"
+
+
+def _smoke_check(app: QApplication, window, seconds: float, demo: bool) -> None:  # noqa: ANN001
+    """For the installer's smoke test: quit with 0 once the window is up on an open database
+    (and, for --demo, logged in), or with 3 if that has not happened within ``seconds``."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    clock = QElapsedTimer()
+    clock.start()
+    timer = QTimer(window)
+
+    def check() -> None:
+        session = window.session
+        ready = window.isVisible() and session.db_ok and (session.actor is not None or not demo)
+        if ready:
+            print(f"smoke: ready in {clock.elapsed()} ms on {session.db_text}", flush=True)
+            app.exit(0)
+        elif clock.elapsed() > seconds * 1000:
+            print("smoke: the window did not get ready in time", flush=True)
+            app.exit(3)
+
+    timer.timeout.connect(check)
+    timer.start(100)
+
+
 def run_app(args: argparse.Namespace) -> int:
     app = create_app()
     window = build_window(args, app)
+    smoke = os.environ.get(SMOKE_ENV, "")
+    if smoke:
+        _smoke_check(app, window, float(smoke), bool(getattr(args, "demo", False)))
     code = app.exec()
     window.shutdown()
     return int(code)

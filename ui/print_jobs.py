@@ -30,10 +30,6 @@ class PrintTrouble:
     at: datetime = field(default_factory=datetime.now)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PrintJobs", text)
-
-
 class PrintJobs(QObject):
     changed = Signal()  # the list of troubles grew or shrank
     notice = Signal(str)  # something the clerk must read once (no printer set)
@@ -58,7 +54,8 @@ class PrintJobs(QObject):
             if not self._told_no_printer:
                 self._told_no_printer = True
                 folder = result.saved_to.parent if result.saved_to else ""
-                self.notice.emit(_tr(
+                self.notice.emit(QCoreApplication.translate(
+                    "PrintJobs",
                     "No printer is set up on this counter, so stickers and receipts are saved "
                     "as PDF files in {0}. To print them, choose the printers in Settings (F9) "
                     "→ This counter.").format(folder))

@@ -1574,137 +1574,142 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="198" />
+        <location filename="../../ui/main_window.py" line="231" />
         <source>Opening the station database…</source>
         <translation>正在打开驿站数据库…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246" />
+        <location filename="../../ui/main_window.py" line="279" />
         <source>The station is ready. Add your clerks in Settings (F9) → Staff; scan a parcel to take it in.</source>
         <translation>驿站已设置好。请在 设置（F9）→ 员工 中添加店员；扫描包裹即可入库。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="438" />
+        <location filename="../../ui/main_window.py" line="471" />
         <source>Intake</source>
         <translation>入库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="438" />
+        <location filename="../../ui/main_window.py" line="471" />
         <source>Pickup</source>
         <translation>取件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="439" />
+        <location filename="../../ui/main_window.py" line="472" />
         <source>Parcels</source>
         <translation>包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="439" />
+        <location filename="../../ui/main_window.py" line="472" />
         <source>Shelves</source>
         <translation>货架</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="440" />
+        <location filename="../../ui/main_window.py" line="473" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="447" />
+        <location filename="../../ui/main_window.py" line="480" />
         <source>Lock (Ctrl+L)</source>
         <translation>锁屏 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="448" />
+        <location filename="../../ui/main_window.py" line="482" />
         <source>Parcel Station</source>
         <translation>快递驿站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="466" />
+        <location filename="../../ui/main_window.py" line="500" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="468" />
+        <location filename="../../ui/main_window.py" line="502" />
         <source>owner</source>
         <translation>站长</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="468" />
+        <location filename="../../ui/main_window.py" line="502" />
         <source>clerk</source>
         <translation>店员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469" />
+        <location filename="../../ui/main_window.py" line="503" />
         <source>Clerk: {0} ({1})</source>
         <translation>当班：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470" />
+        <location filename="../../ui/main_window.py" line="504" />
         <source>Counter: {0}</source>
         <translation>柜台：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="472" />
+        <location filename="../../ui/main_window.py" line="506" />
         <source>Database: {0}</source>
         <translation>数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="474" />
+        <location filename="../../ui/main_window.py" line="508" />
         <source>Database: not open</source>
         <translation>数据库：未打开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="476" />
+        <location filename="../../ui/main_window.py" line="510" />
         <source>Scale: none (type weights)</source>
         <translation>电子秤：无（手动输入重量）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478" />
+        <location filename="../../ui/main_window.py" line="512" />
         <source>Scale: {0} g</source>
         <translation>电子秤：{0} 克</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480" />
+        <location filename="../../ui/main_window.py" line="514" />
         <source>Scale: waiting</source>
         <translation>电子秤：等待稳定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="488" />
+        <location filename="../../ui/main_window.py" line="522" />
         <source>Label printer: {0}</source>
         <translation>标签打印机：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="490" />
+        <location filename="../../ui/main_window.py" line="524" />
         <source>Label printer: none (PDF files)</source>
         <translation>标签打印机：无（保存 PDF）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="440" />
+        <location filename="../../ui/main_window.py" line="473" />
         <source>Returns</source>
         <translation>退件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="441" />
+        <location filename="../../ui/main_window.py" line="205" />
+        <source>Not printed: {0} (Alt+P)</source>
+        <translation>未打印：{0}（Alt+P）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="474" />
         <source>Stocktake</source>
         <translation>盘点</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="441" />
+        <location filename="../../ui/main_window.py" line="474" />
         <source>Tickets</source>
         <translation>异常件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="442" />
+        <location filename="../../ui/main_window.py" line="475" />
         <source>Day close</source>
         <translation>日结</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="442" />
+        <location filename="../../ui/main_window.py" line="475" />
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="443" />
+        <location filename="../../ui/main_window.py" line="476" />
         <source>Messages</source>
         <translation>消息</translation>
     </message>
@@ -2041,13 +2046,13 @@
 <context>
     <name>Paper</name>
     <message>
-        <location filename="../../ui/screens/paper.py" line="51" />
+        <location filename="../../ui/screens/paper.py" line="61" />
         <location filename="../../ui/screens/report_print.py" line="27" />
         <source>Saved: {0}</source>
         <translation>已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/paper.py" line="61" />
+        <location filename="../../ui/screens/paper.py" line="73" />
         <location filename="../../ui/screens/report_print.py" line="37" />
         <source>Not printed: {0}</source>
         <translation>未打印：{0}</translation>
@@ -2726,6 +2731,47 @@
         <location filename="../../ui/screens/pickup.py" line="367" />
         <source>Complete hand-over (F12)</source>
         <translation>完成出库 (F12)</translation>
+    </message>
+</context>
+<context>
+    <name>PrintJobs</name>
+    <message>
+        <location filename="../../ui/print_jobs.py" line="57" />
+        <source>No printer is set up on this counter, so stickers and receipts are saved as PDF files in {0}. To print them, choose the printers in Settings (F9) → This counter.</source>
+        <translation>本柜台没有设置打印机，贴纸和小票已保存为 PDF 文件，位于 {0}。如需打印，请在 设置（F9）→ 本柜台 中选择打印机。</translation>
+    </message>
+</context>
+<context>
+    <name>PrintTroublesDialog</name>
+    <message>
+        <location filename="../../ui/widgets/print_troubles.py" line="25" />
+        <source>Not printed</source>
+        <translation>未打印</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/print_troubles.py" line="29" />
+        <source>These stickers, receipts and reports did not reach the printer. Fix the printer (paper, cable, power), then Retry. Saved PDFs stay in their folder.</source>
+        <translation>以下贴纸、小票和报表没有送到打印机。请检查打印机（纸张、线缆、电源），然后点击重试。已保存的 PDF 仍在原文件夹中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/print_troubles.py" line="35" />
+        <source>Retry selected (Enter)</source>
+        <translation>重试所选（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/print_troubles.py" line="36" />
+        <source>Retry all</source>
+        <translation>全部重试</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/print_troubles.py" line="37" />
+        <source>Dismiss selected (Del)</source>
+        <translation>移除所选（Del）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/print_troubles.py" line="53" />
+        <source>PDF: {0}</source>
+        <translation>PDF：{0}</translation>
     </message>
 </context>
 <context>

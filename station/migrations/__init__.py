@@ -11,18 +11,12 @@ from station.migrations import (
     m0001_initial,
     m0002_outbox,
     m0003_handover_signature,
-    m0004_sends,
-    m0005_pickup_checks,
-    m0006_audit_rows,
 )
 
 MIGRATIONS: list[Callable[[Database], None]] = [
     m0001_initial.apply,
     m0002_outbox.apply,
     m0003_handover_signature.apply,
-    m0004_sends.apply,
-    m0005_pickup_checks.apply,
-    m0006_audit_rows.apply,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
