@@ -29,6 +29,7 @@ from peewee import JOIN, fn
 
 from station import clock
 from station.audit import Actor
+from station.domain.cells import csv_row, neutralise_workbook
 from station.i18n import N_, tr
 from station.models import (
     PICKED_UP,
@@ -393,7 +394,7 @@ def _csv_rows(report: DailyReport) -> list[list[Any]]:
 def write_csv(report: DailyReport, path: Path | str) -> Path:
     """UTF-8 with a BOM, so Excel on a Chinese Windows opens it with the right characters."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(_csv_rows(report))
+    csv.writer(buf, lineterminator="\r\n").writerows(csv_row(r) for r in _csv_rows(report))
     return _write_atomic(Path(path), buf.getvalue().encode("utf-8-sig"))
 
 
@@ -479,6 +480,7 @@ def write_xlsx(report: DailyReport, path: Path | str) -> Path:
     sheet("Clerks", ["店员 Clerk", _label("received"), _label("collected")], clerks, [20, 14, 20])
     wb.properties.title = f"Daily report {report.date}"
     buf = io.BytesIO()
+    neutralise_workbook(wb)  # a name like =HYPERLINK(…) stays text
     wb.save(buf)
     return _write_atomic(Path(path), buf.getvalue())
 

@@ -20,6 +20,7 @@ from peewee import Expression
 
 from station import clock
 from station.audit import Actor
+from station.domain.cells import neutralise_workbook
 from station.errors import InvalidInput
 from station.i18n import N_, tr
 from station.models import Parcel
@@ -227,6 +228,7 @@ def write_statement_xlsx(result: SettlementResult, path: Path | str) -> Path:
     wb.properties.title = f"Settlement {result.carrier} {result.date_from}..{result.date_to}"
 
     buf = io.BytesIO()
+    neutralise_workbook(wb)  # a name like =HYPERLINK(…) stays text
     wb.save(buf)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
