@@ -61,14 +61,25 @@ def _output_dirs() -> list[Path]:
     return dirs
 
 
+def _finished(path: Path) -> bool:
+    size = path.stat().st_size
+    time.sleep(0.3)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return len(data) == size and data.rstrip().endswith(b"%%EOF")
+
+
 def _wait_for_output(job_name: str, timeout: float = 60.0) -> Path:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for d in _output_dirs():
             if d.is_dir():
                 hits = [p for p in d.glob(f"{job_name}*.pdf") if p.stat().st_size > 0]
-                if hits:
-                    time.sleep(0.3)  # cups-pdf renames when done; let it finish writing
+                # cups-pdf writes the file in pieces: under load a fixed pause was not enough
+                # (pdfinfo then read half a PDF). Done = it ends with %%EOF and stopped growing.
+                if hits and _finished(hits[0]):
                     return hits[0]
         time.sleep(0.2)
     raise AssertionError(
