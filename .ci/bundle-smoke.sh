@@ -5,7 +5,8 @@
 #     Wayland) came back, every bundled library finds the libraries it links to;
 #   - `init --demo` (its hand-over manifest must render), `label` (the sticker's Code 128 and
 #     pickup-code QR must decode with zbarimg at 203 dpi), `handover` (manifest PDF, decoded),
-#     `report daily` to PDF and XLSX, and `init --demo` + `verify` on PostgreSQL when
+#     a send (rate card, `send create`, its waybill's Code 128 decoded), `report daily` to PDF
+#     and XLSX, and `init --demo` + `verify` on PostgreSQL when
 #     PARCEL_STATION_TEST_PG is set (psycopg2 in the bundle);
 #   - the app with --demo on the offscreen platform (and on X11 under xvfb-run when present)
 #     with PARCEL_STATION_SMOKE_SECONDS: it must get ready, logged in, and quit with 0 by itself.
@@ -103,6 +104,23 @@ decoded=$(decode "$manifest")
 grep -qx "CODE-128:$manifest_no" <<<"$decoded" || fail "the manifest has no Code 128 $manifest_no"
 grep -qx "CODE-128:$tracking" <<<"$decoded" || fail "the manifest does not list $tracking"
 echo "manifest $manifest_no: $(grep -c CODE-128 <<<"$decoded") barcodes"
+
+step "send (寄件): rate card, create, waybill"
+printf 'carrier,zone,first_weight_g,first_price,additional_per_kg,max_weight_g\n%s,national,1000,18,6,30000\n' \
+  "$carrier" >rates.csv
+run origin.json 60 "$CLI" --db "$work/station.db" --user owner send origin --province 广东 --city 广州
+run rates.json 60 "$CLI" --db "$work/station.db" --user owner send rates import rates.csv
+run send.json 60 "$CLI" --db "$work/station.db" --user owner send create --carrier "$carrier" \
+  --sender-name 陈大文 --sender-phone 13712345678 --id-type resident_id \
+  --id-number 11010519491231002X --to-name 李雷 --to-phone 13912345678 --to-province 黑龙江 \
+  --to-city 哈尔滨 --to-address 中央大街1号 --contents books --weight-g 1200 --pay cash \
+  --tendered 50 --out waybill.pdf
+waybill=$(py "import json; print(json.load(open('$work/send.json'))['send']['waybill_no'])")
+[ -s waybill.pdf ] || fail "send create wrote no waybill PDF"
+decoded=$(decode waybill.pdf)
+grep -qx "CODE-128:$waybill" <<<"$decoded" || fail "the waybill has no Code 128 $waybill"
+pdffonts waybill.pdf | grep -q "yes yes" || fail "the waybill does not embed its fonts"
+echo "waybill $waybill decoded"
 
 step "report daily (PDF, XLSX)"
 for out in report.pdf report.xlsx; do

@@ -152,7 +152,7 @@ def main() -> None:
                     phone=person,
                     name="收件人",
                     size=rng.choice("SSM"),
-                    weight_g=500,
+                    weight_g=500, consent_basis="carrier",
                 ),
             )
         shelved.append(view)
@@ -166,7 +166,7 @@ def main() -> None:
                 phone=rng.choice(people),
                 name="新件",
                 size="S",
-                weight_g=300,
+                weight_g=300, consent_basis="carrier",
             ),
         )
         for i in range(1000)

@@ -118,7 +118,7 @@ def main() -> None:
 
     for i, (name, phone) in enumerate((("王芳", "13900004321"), ("李娜", "13800004321"))):
         request = intake_service.IntakeRequest(tracking=f"YT77700000000{i}", phone=phone,
-                                               name=name, size="S")
+                                               name=name, size="S", consent_basis="carrier")
         try:
             intake_service.intake(window.session.actor, request)
         except Exception:  # noqa: BLE001 - already there from an earlier run

@@ -1,8 +1,10 @@
 """Hash-chained audit events and the unit of work that writes them.
 
 One service call = one `unit_of_work` = one transaction = one audit event. The event's hash
-covers its content and the previous hash, so an edited, deleted or reordered event breaks the
-chain, and ChainHead notices a cut-off tail.
+covers its content, the previous hash and the digests of the rows it wrote (station.audit_rows),
+so an edited, deleted or reordered event or an edited row digest breaks the chain, and ChainHead
+notices a cut-off tail unless it was cut back too (an exported head, kept elsewhere, does).
+The hash is plain SHA-256, not keyed: whoever can write the database can recompute it.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from station import clock
+from station import audit_rows, clock
 from station.db import run_sql, translate_errors
 from station.errors import NotAllowed
 from station.i18n import tr
@@ -66,6 +68,9 @@ class Change:
     # Rows of protected tables this unit of work inserted, changed or deleted: (table, id).
     # verify() compares each row with what the newest event that tracked it recorded.
     rows: list[tuple[str, str]] = field(default_factory=list)
+    # sha256 of the AuditRow entries, set at commit (or by a baseline writing its own entries).
+    rows_hash: str = ""
+    _seen: set[tuple[str, str]] = field(default_factory=set, repr=False)
 
     def touch(self, parcel_id: int, detail: str = "") -> None:
         self.parcels.append((parcel_id, detail[:200]))
@@ -73,8 +78,9 @@ class Change:
 
     def track(self, table: str, row_id: object) -> None:
         """Register a row of a protected table written in this unit of work."""
-        key = (table, str(row_id))
-        if key not in self.rows:
+        key = (table, row_id.isoformat() if isinstance(row_id, date) else str(row_id))
+        if key not in self._seen:
+            self._seen.add(key)
             self.rows.append(key)
 
 
@@ -93,10 +99,11 @@ def event_hash(
     before: str,
     after: str,
     prev_hash: str,
+    rows_hash: str = "",
 ) -> str:
-    payload = _canonical(
-        [seq, at.isoformat(), actor, counter, action, entity, entity_id, before, after, prev_hash]
-    )
+    fields = [seq, at.isoformat(), actor, counter, action, entity, entity_id, before, after]
+    # Events that wrote no protected row (and every event before schema 6) hash as they did.
+    payload = _canonical([*fields, prev_hash, *([rows_hash] if rows_hash else [])])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -133,11 +140,13 @@ def _append(actor: Actor, change: Change, head: tuple[int, str]) -> int:
         after,
         head_hash,
     )
-    digest = event_hash(*fields)
+    if change.rows:
+        change.rows_hash = audit_rows.record(seq, change.rows)
+    digest = event_hash(*fields, change.rows_hash)
     run_sql(
         "INSERT INTO audit_event (seq, at, actor, counter, action, entity, entity_id, before,"
-        " after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (*fields, digest),
+        " after, prev_hash, hash, rows_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*fields, digest, change.rows_hash),
     )
     run_sql("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, digest))
     if change.parcels:
@@ -207,16 +216,77 @@ class ChainReport:
     ok: bool
     events: int
     problems: list[str]
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    head_at: datetime | None = None
+    first_with_rows: int | None = None  # the first event that recorded row digests
+
+
+EVENT_PAGE = 1000
+
+
+class _Event(NamedTuple):
+    seq: int
+    at: datetime
+    actor: str
+    counter: str
+    action: str
+    entity: str
+    entity_id: str
+    before: str
+    after: str
+    prev_hash: str
+    hash: str
+    rows_hash: str | None
+
+
+def _events() -> Iterator[Any]:
+    """Every event in seq order, a page at a time (bounded memory on either database)."""
+    last = 0
+    to_time = AuditEvent.at.python_value  # SQLite keeps the time as text
+    while True:
+        page = run_sql(
+            "SELECT seq, at, actor, counter, action, entity, entity_id, before, after, "
+            f"prev_hash, hash, rows_hash FROM audit_event WHERE seq > ? ORDER BY seq "
+            f"LIMIT {EVENT_PAGE}",
+            (last,),
+        ).fetchall()
+        for row in page:
+            yield _Event(int(row[0]), to_time(row[1]), *row[2:])
+        if len(page) < EVENT_PAGE:
+            return
+        last = int(page[-1][0])
+
+
+def _entries() -> Iterator[tuple[int, tuple[str, str, str, str]]]:
+    """Every AuditRow entry in (seq, pos) order, a page at a time."""
+    last = (-1, -1)
+    while True:
+        page = run_sql(
+            "SELECT seq, pos, tbl, row_id, digest, cols FROM audit_row WHERE (seq, pos) > (?, ?) "
+            f"ORDER BY seq, pos LIMIT {EVENT_PAGE}",
+            last,
+        ).fetchall()
+        for seq, _pos, *entry in page:
+            yield int(seq), (entry[0], entry[1], entry[2], entry[3])
+        if len(page) < EVENT_PAGE:
+            return
+        last = (int(page[-1][0]), int(page[-1][1]))
 
 
 def verify_chain(limit_problems: int = 20) -> ChainReport:
-    """Replay every event: recompute hashes, check links, gapless seq, and the head."""
+    """Replay every event: recompute hashes (with the row digests it recorded), check links,
+    gapless seq, and the head."""
     problems: list[str] = []
     prev = GENESIS
     expected_seq = 1
     count = 0
-    query = AuditEvent.select().order_by(AuditEvent.seq).namedtuples().iterator()
-    for ev in query:
+    first_with_rows: int | None = None
+    last_at: datetime | None = None
+    entries = _entries()
+    pending = next(entries, None)
+    orphans: set[int] = set()
+    for ev in _events():
         count += 1
         if ev.seq != expected_seq:
             problems.append(
@@ -224,6 +294,19 @@ def verify_chain(limit_problems: int = 20) -> ChainReport:
             )
         if ev.prev_hash != prev:
             problems.append(tr("event {seq} does not follow the event before it", seq=ev.seq))
+        rows = audit_rows.RowsHash()
+        while pending is not None and pending[0] <= ev.seq:
+            if pending[0] < ev.seq:
+                orphans.add(pending[0])
+            else:
+                rows.add(pending[1])
+            pending = next(entries, None)
+        if rows.hexdigest() != (ev.rows_hash or ""):
+            problems.append(
+                tr("the row digests recorded with event {seq} were altered", seq=ev.seq)
+            )
+        if first_with_rows is None and ev.rows_hash:
+            first_with_rows = ev.seq
         digest = event_hash(
             ev.seq,
             ev.at,
@@ -235,13 +318,20 @@ def verify_chain(limit_problems: int = 20) -> ChainReport:
             ev.before,
             ev.after,
             ev.prev_hash,
+            ev.rows_hash or "",
         )
         if digest != ev.hash:
             problems.append(tr("event {seq} was altered after it was written", seq=ev.seq))
-        prev = ev.hash
+        prev, last_at = ev.hash, ev.at
         expected_seq = ev.seq + 1
         if len(problems) >= limit_problems:
             break
+    else:
+        while pending is not None:
+            orphans.add(pending[0])
+            pending = next(entries, None)
+    for seq in sorted(orphans)[: max(0, limit_problems - len(problems))]:
+        problems.append(tr("row digests of event {seq} are kept, the event is gone", seq=seq))
     head = ChainHead.get_or_none(ChainHead.id == 1)
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if len(problems) < limit_problems and (head_seq != expected_seq - 1 or head_hash != prev):
@@ -252,4 +342,12 @@ def verify_chain(limit_problems: int = 20) -> ChainReport:
                 last=expected_seq - 1,
             )
         )
-    return ChainReport(ok=not problems, events=count, problems=problems)
+    return ChainReport(
+        ok=not problems,
+        events=count,
+        problems=problems,
+        head_seq=expected_seq - 1,
+        head_hash=prev,
+        head_at=last_at,
+        first_with_rows=first_with_rows,
+    )

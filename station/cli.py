@@ -106,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
     from station import cli_station
 
     cli_station.register(sub)
+    from station import cli_sends
+
+    cli_sends.register(sub)
+    from station import cli_residents
+
+    cli_residents.register(sub)
+    from station import cli_pickup_undo
+
+    cli_pickup_undo.register(sub)
     try:
         from station import cli_scale
 

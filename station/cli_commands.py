@@ -56,8 +56,14 @@ def register(sub: Any) -> None:
     p.add_argument("--cod", help="cash on delivery, yuan")
     p.add_argument("--damaged", metavar="NOTE")
     p.add_argument("--id-check", action="store_true", help="always ask for ID at pickup")
-    p.add_argument("--consent", choices=("manifest", "phone_call", "standing", "carrier"))
+    p.add_argument(
+        "--consent",
+        choices=("manifest", "phone_call", "standing", "carrier"),
+        help="how the recipient agreed; left out: the manifest's or standing consent, else "
+        "recorded as not_asked",
+    )
     p.add_argument("--slot", help="put it in this slot (e.g. A-3) instead of the suggested one")
+    p.add_argument("--again", metavar="REASON", help="take in a parcel that already left")
 
     p = _add(sub, "find", cmd_find, "search parcels")
     p.add_argument("query")
@@ -149,7 +155,9 @@ def register(sub: Any) -> None:
     p.add_argument("id", type=int)
     p.add_argument("--note", required=True)
 
-    _add(sub, "verify", cmd_verify, "database integrity and audit-chain check")
+    p = _add(sub, "verify", cmd_verify, "database integrity, audit chain and tables replayed")
+    p.add_argument("--export-head", metavar="FILE", help="write the chain head to keep elsewhere")
+    p.add_argument("--anchor", metavar="FILE", help="check the chain still holds this head")
 
 
 # -- handlers -------------------------------------------------------------------------------
@@ -214,7 +222,7 @@ def cmd_staff_activate(args: argparse.Namespace, ctx: Any) -> Any:
 
 
 def cmd_intake(args: argparse.Namespace, ctx: Any) -> Any:
-    from station.services.intake import IntakeRequest, intake
+    from station.services.intake import NOT_ASKED, IntakeRequest, intake
 
     request = IntakeRequest(
         tracking=args.tracking,
@@ -226,8 +234,9 @@ def cmd_intake(args: argparse.Namespace, ctx: Any) -> Any:
         cod_fen=parse_yuan(args.cod) if args.cod else None,
         damaged_note=args.damaged,
         id_check=args.id_check,
-        consent_basis=args.consent,
+        consent_basis=args.consent or NOT_ASKED,
         slot=args.slot,
+        again_reason=args.again,
     )
     return intake(ctx.actor(), request)
 
@@ -246,9 +255,13 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> Any:
 
 def cmd_pickup(args: argparse.Namespace, ctx: Any) -> Any:
     from station.services.pickup import PickupRequest, pickup
+    from station.services.pickup_checks import from_refs
 
     request = PickupRequest(
         refs=tuple(args.refs),
+        # A tracking number given is the parcel's barcode; a pickup code alone is a hand tick
+        # with the reason "command line" (counted against the clerk's daily limit).
+        checks=from_refs(args.refs),
         id_type=args.id_type,
         id_number=args.id_number,
         id_name=args.id_name,
@@ -437,4 +450,4 @@ def cmd_ticket_resolve(args: argparse.Namespace, ctx: Any) -> Any:
 def cmd_verify(args: argparse.Namespace, ctx: Any) -> Any:
     from station.services.integrity import verify
 
-    return verify()
+    return verify(anchor=args.anchor, export_head=args.export_head)

@@ -15,9 +15,11 @@ from station import db as station_db
 from station.audit import SYSTEM, Actor, unit_of_work
 from station.errors import StationError
 from station.models import Parcel, Shelf, Staff
+from station.models_pickup import SCANNED
 from station.services import manifests, returns, settings, shelves, staff
 from station.services.intake import IntakeRequest, intake
 from station.services.pickup import PickupRequest, pickup
+from station.services.pickup_checks import Check
 from station.services.station import init_station
 
 DEMO_OWNER, DEMO_OWNER_PIN = "owner", "8888"
@@ -146,6 +148,7 @@ def build_demo(seed: int = 20261125, days: int = 10, per_day: int = 20) -> dict[
                 size=rng.choice("SSSSMMML"),
                 cod_fen=cod,
                 damaged_note="外箱压损 box crushed" if rng.random() < 0.03 else None,
+                consent_basis="carrier",  # the courier confirmed the residents agreed
             )
             with clock.frozen_at(moment):
                 try:
@@ -164,6 +167,9 @@ def build_demo(seed: int = 20261125, days: int = 10, per_day: int = 20) -> dict[
         except StationError:
             pass
     manifest = _demo_manifest(rng, boss, people)
+    from station.demo_sends import build_demo_sends
+
+    counts["sends"] = build_demo_sends(rng, boss, clerk, min(days, 3), _demo_id)
     return {
         "parcels": Parcel.select().count(),
         **counts,
@@ -191,6 +197,8 @@ def _collect_some(
             evening += timedelta(minutes=rng.randint(1, 20))
             request = PickupRequest(
                 refs=(code,),
+                # The resident says the code; the clerk scans the parcel's own barcode.
+                checks=(Check(code, SCANNED, scanned=tracking),),
                 method=rng.choice(["cash", "wechat", "alipay"]) if cod else None,
                 tendered_fen=((cod // 1000) + 1) * 1000 if cod else None,
                 id_type="resident_id" if cod else None,

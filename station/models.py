@@ -6,7 +6,7 @@ integer fen.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from peewee import (
     SQL,
@@ -14,6 +14,7 @@ from peewee import (
     BigIntegerField,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     DateField,
     DateTimeField,
@@ -47,6 +48,25 @@ class BaseModel(Model):
     class Meta:
         database = database_proxy
         legacy_table_names = False
+
+    # create/save/delete_instance in a unit of work track the row for the audit replay;
+    # after bulk update()/insert()/raw SQL, call audit.track(table, id).
+    def save(self, force_insert: bool = False, only: Any = None) -> Any:
+        result = super().save(force_insert=force_insert, only=only)
+        _track(self)
+        return result
+
+    def delete_instance(self, recursive: bool = False, delete_nullable: bool = False) -> Any:
+        _track(self)
+        return super().delete_instance(recursive=recursive, delete_nullable=delete_nullable)
+
+
+def _track(row: Model) -> None:
+    from station.audit import track
+
+    key = row._pk
+    if key is not None:
+        track(row._meta.table_name, key)
 
 
 class Setting(BaseModel):
@@ -122,6 +142,14 @@ class Recipient(BaseModel):
     door_delivery = BooleanField(default=False)
     standing_consent = BooleanField(default=False)
     note = CharField(max_length=200, default="")
+    # Migration 7: how the standing consent was given (signed_form, phone_call, app,
+    # in_person), by which clerk and when; who put the resident on the door list and when.
+    # NULL until first set, so adding them changes no existing row (audit row digests).
+    consent_basis = CharField(max_length=20, null=True)
+    consent_by = CharField(max_length=40, null=True)
+    consent_at = DateTimeField(null=True)
+    door_by = CharField(max_length=40, null=True)
+    door_at = DateTimeField(null=True)
 
 
 class ManifestBatch(BaseModel):
@@ -167,6 +195,10 @@ class Pickup(BaseModel):
     change_fen = IntegerField(default=0)
     method = CharField(max_length=10, null=True)
     signature_png = TextField(null=True)  # base64
+    # An owner's undo of the hand-over the same day (schema 5): the parcels went back.
+    undone_at = DateTimeField(null=True)
+    undone_by = IntegerField(null=True)  # staff id
+    undo_reason = CharField(max_length=200, null=True)
 
 
 class Handover(BaseModel):
@@ -198,6 +230,10 @@ class Parcel(BaseModel):
     recipient_phone = CharField(max_length=20, null=True)  # full number when known
     phone_last4 = CharField(max_length=4, default="")
     phone_ext = CharField(max_length=8, null=True)
+    # Migration 7, privacy waybills: the virtual number when the label shows it in full, and
+    # the number as the label shows it (masked) when it is not the recipient's own.
+    phone_virtual = CharField(max_length=20, null=True)
+    phone_label = CharField(max_length=24, null=True)
     weight_g = IntegerField(null=True)
     cod_fen = IntegerField(default=0)
     id_check = BooleanField(default=False)
@@ -310,6 +346,8 @@ class AuditEvent(BaseModel):
     after = TextField(default="null")
     prev_hash = CharField(max_length=64)
     hash = CharField(max_length=64)
+    # Migration 6: sha256 of the event's AuditRow entries ("" if none), covered by `hash`.
+    rows_hash = CharField(max_length=64, default="")
 
 
 class ChainHead(BaseModel):
@@ -320,6 +358,22 @@ class ChainHead(BaseModel):
     id = IntegerField(primary_key=True)
     seq = BigIntegerField(default=0)
     hash = CharField(max_length=64)
+
+
+class AuditRow(BaseModel):
+    """A digest of one row as an event left it (or "deleted"), fingerprints per column
+    (station.audit_rows); verify() compares the newest one of every row with the row now."""
+
+    seq = BigIntegerField()
+    pos = IntegerField()
+    tbl = CharField(max_length=32)
+    row_id = CharField(max_length=64)
+    digest = CharField(max_length=64)
+    cols = TextField(default="")
+
+    class Meta:
+        primary_key = CompositeKey("seq", "pos")
+        indexes = ((("tbl", "row_id", "seq"), False),)
 
 
 class ParcelEvent(BaseModel):
@@ -352,5 +406,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     Ticket,
     AuditEvent,
     ChainHead,
+    AuditRow,
     ParcelEvent,
 ]

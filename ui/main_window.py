@@ -31,9 +31,9 @@ from ui.session import Session
 from ui.widgets.banner import NoticeBar
 
 # (key, screen name, function key)
-NAV = (("intake", "F1"), ("pickup", "F2"), ("parcels", "F3"), ("shelves", "F4"),
-       ("returns", "F5"), ("stocktake", "Alt+S"), ("tickets", "Alt+T"), ("settings", "F9"),
-       ("dayclose", "F10"), ("reports", "F11"), ("outbox", "Alt+M"))
+NAV = (("intake", "F1"), ("pickup", "F2"), ("parcels", "F3"), ("send", "F4"),
+       ("shelves", "Alt+H"), ("returns", "F5"), ("stocktake", "Alt+S"), ("tickets", "Alt+T"),
+       ("settings", "F9"), ("dayclose", "F10"), ("reports", "F11"), ("outbox", "Alt+M"))
 # F6-F8 and F12 belong to the screens (damage note, ID check, proxy, complete): the screens
 # reached less often at the counter take Alt+letter so no key is ambiguous.
 OWNER_SCREENS = ("dayclose", "reports")
@@ -360,6 +360,7 @@ class MainWindow(QMainWindow):
             "shelves": self._shelves, "settings": self._settings,
             "returns": self._returns, "stocktake": self._stocktake, "tickets": self._tickets,
             "dayclose": self._dayclose, "reports": self._reports, "outbox": self._outbox,
+            "send": self._send,
         }
         return factories[name]()
 
@@ -382,6 +383,11 @@ class MainWindow(QMainWindow):
         from ui.screens.shelves import ShelvesScreen
 
         return ShelvesScreen(self.session)
+
+    def _send(self) -> QWidget:
+        from ui.screens.send import SendScreen
+
+        return SendScreen(self.session)
 
     def _returns(self) -> QWidget:
         from ui.screens.returns import ReturnsScreen
@@ -473,7 +479,7 @@ class MainWindow(QMainWindow):
             "settings": self.tr("Settings"), "returns": self.tr("Returns"),
             "stocktake": self.tr("Stocktake"), "tickets": self.tr("Tickets"),
             "dayclose": self.tr("Day close"), "reports": self.tr("Reports"),
-            "outbox": self.tr("Messages"),
+            "outbox": self.tr("Messages"), "send": self.tr("Send"),
         }
         for name, key in NAV:
             self.nav_buttons[name].setText(f"{key}  {names[name]}")

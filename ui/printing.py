@@ -25,6 +25,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
+    QCoreApplication,
     QIODevice,
     QMarginsF,
     QObject,
@@ -122,12 +123,14 @@ def save_pdf(pdf: bytes, directory: Path, job_name: str) -> Path:
 def printer_problem(name: str) -> str | None:
     """Why ``name`` cannot take a job now, or None if it can."""
     if not name:
-        return "没有设置打印机 No printer is set"
+        return QCoreApplication.translate("Printing", "No printer is set")
     if name not in QPrinterInfo.availablePrinterNames():
-        return f"找不到打印机 Printer not found: {name}"
+        return QCoreApplication.translate("Printing", "Printer not found: {0}").format(name)
     state = QPrinterInfo.printerInfo(name).state()
     if state in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):
-        return f"打印机离线或已停止 Printer offline or stopped: {name}"
+        return QCoreApplication.translate("Printing", "Printer offline or stopped: {0}").format(
+            name
+        )
     return None
 
 
@@ -241,13 +244,17 @@ def print_pdf(
         try:
             pages = print_to(printer, pdf, kind)
         except (RuntimeError, ValueError) as exc:
-            problem = f"打印失败 Printing failed on {printer_name}: {exc}"
+            problem = QCoreApplication.translate("Printing", "Printing failed on {0}: {1}").format(
+                printer_name, exc
+            )
         else:
             if printer.printerState() in (
                 QPrinter.PrinterState.Error,
                 QPrinter.PrinterState.Aborted,
             ):
-                problem = f"打印失败 Printing failed on {printer_name}"
+                problem = QCoreApplication.translate("Printing", "Printing failed on {0}").format(
+                    printer_name
+                )
             else:
                 return PrintResult(
                     True,
@@ -255,7 +262,7 @@ def print_pdf(
                     printer_name,
                     pages,
                     None,
-                    f"已发送到 Sent to {printer_name}",
+                    QCoreApplication.translate("Printing", "Sent to {0}").format(printer_name),
                     job_name,
                     kind.value,
                 )
@@ -266,7 +273,7 @@ def print_pdf(
         printer_name,
         0,
         path,
-        f"{problem}；已保存 PDF saved to {path}",
+        QCoreApplication.translate("Printing", "{0}; PDF saved to {1}").format(problem, path),
         job_name,
         kind.value,
     )
@@ -275,7 +282,9 @@ def print_pdf(
 def send_raw(printer_name: str, data: bytes, job_name: str = "Parcel Station") -> PrintResult:
     """Send raw bytes (ESC/POS) to a CUPS queue with ``lp -o raw``."""
     lp = shutil.which("lp")
-    problem = printer_problem(printer_name) or (None if lp else "lp (CUPS) is not installed")
+    problem = printer_problem(printer_name) or (
+        None if lp else QCoreApplication.translate("Printing", "lp (CUPS) is not installed")
+    )
     if problem is None and lp:
         with tempfile.NamedTemporaryFile(suffix=".bin") as f:
             f.write(data)
@@ -293,11 +302,13 @@ def send_raw(printer_name: str, data: bytes, job_name: str = "Parcel Station") -
                 printer_name,
                 1,
                 None,
-                f"已发送到 Sent to {printer_name}",
+                QCoreApplication.translate("Printing", "Sent to {0}").format(printer_name),
                 job_name,
                 DocKind.RECEIPT.value,
             )
-        problem = run.stderr.strip() or f"lp exited with {run.returncode}"
+        problem = run.stderr.strip() or QCoreApplication.translate(
+            "Printing", "lp exited with {0}"
+        ).format(run.returncode)
     return PrintResult(
         False, False, printer_name, 0, None, str(problem), job_name, DocKind.RECEIPT.value
     )
@@ -318,7 +329,14 @@ class _PrintTask(QRunnable):
             result = self.fn()
         except Exception as exc:  # noqa: BLE001 - a print job must never take the app down
             result = PrintResult(
-                False, False, "", 0, None, f"打印出错 Printing error: {exc}", "", ""
+                False,
+                False,
+                "",
+                0,
+                None,
+                QCoreApplication.translate("Printing", "Printing error: {0}").format(exc),
+                "",
+                "",
             )
         self.signals.finished.emit(result)
 
@@ -390,7 +408,7 @@ class PrintPreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.pdf, self.kind, self.service, self.job_name = pdf, DocKind(kind), service, job_name
-        self.setWindowTitle(f"打印预览 Print preview — {job_name}")
+        self.setWindowTitle(self.tr("Print preview — {0}").format(job_name))
         self.source = _PdfSource(pdf)
         self.view = QPdfView(self)
         self.view.setDocument(self.source.doc)
@@ -403,7 +421,9 @@ class PrintPreviewDialog(QDialog):
         size = self.source.page_size_pt(0)
         pages = self.source.doc.pageCount()
         self.info = QLabel(
-            f"{pages} 页 pages · {size.width() * 25.4 / 72:.0f}×{size.height() * 25.4 / 72:.0f} mm",
+            self.tr("{0} page(s) · {1:.0f}×{2:.0f} mm").format(
+                pages, size.width() * 25.4 / 72, size.height() * 25.4 / 72
+            ),
             self,
         )
         self.printers = QComboBox(self)
@@ -413,18 +433,20 @@ class PrintPreviewDialog(QDialog):
             self.printers.addItem(current)
         if current:
             self.printers.setCurrentText(current)
-        self.remember = QCheckBox("用于此类文档 Use for this document type", self)
+        self.remember = QCheckBox(self.tr("Use for this document type"), self)
         buttons = QDialogButtonBox(self)
-        self.print_button = buttons.addButton("打印 Print", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.print_button = buttons.addButton(
+            self.tr("Print"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.save_button = buttons.addButton(
-            "另存 PDF Save PDF…", QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("Save PDF…"), QDialogButtonBox.ButtonRole.ActionRole
         )
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.print_button.clicked.connect(self.print_now)
         self.save_button.clicked.connect(self.save_as)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
-        row.addWidget(QLabel("打印机 Printer:", self))
+        row.addWidget(QLabel(self.tr("Printer:"), self))
         row.addWidget(self.printers, 1)
         row.addWidget(self.remember)
         layout = QVBoxLayout(self)
@@ -444,7 +466,7 @@ class PrintPreviewDialog(QDialog):
     def save_as(self, path: str | None = None) -> Path | None:
         if not path:
             start = str(fallback_dir(self.service.settings) / f"{self.job_name}.pdf")
-            path, _ = QFileDialog.getSaveFileName(self, "另存 PDF Save PDF", start, "PDF (*.pdf)")
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save PDF"), start, "PDF (*.pdf)")
         if not path:
             return None
         target = Path(path)

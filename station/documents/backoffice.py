@@ -115,11 +115,28 @@ def daily_report_pdf(report: Any, charts: Sequence[tuple[str, bytes]], out: Path
         Space(5 * MM), Para("按店员 By clerk", 12, bold=True, keep_with_next=True, space_after=2)
     )
     flow.add(Table(clerk_cols, clerks or [["—", "", ""]], size=9.5))
+    _safety(flow, getattr(report, "safety", {}) or {})
     for _title, png in charts:  # each picture carries its own title
         flow.add(Space(6 * MM), Picture(png, max_height=82 * MM, frame=False))
     path = Path(out)
     flow.render(f"Daily report {report.date}", path)
     return path
+
+
+def _safety(flow: Flow, safety: dict[str, Any]) -> None:
+    """The per-clerk hand-ticks and near misses, then a line per hand tick and wrong scan."""
+    from station.services import report_safety
+
+    header, rows = report_safety.pdf_rows(safety)
+    cols = [Column(header[0], 0.25)] + [Column(h, 0.15, "right") for h in header[1:]]
+    flow.add(
+        Space(5 * MM),
+        Para("手动勾选与险情 Hand-ticks and near-misses", 12, bold=True, keep_with_next=True,
+             space_after=2),
+    )
+    flow.add(Table(cols, rows or [["—"] + [""] * (len(header) - 1)], size=9.5))
+    for line in report_safety.pdf_details(safety):
+        flow.add(Para(line, 8.5))
 
 
 def settlement_pdf(result: Any, out: Path | str) -> Path:

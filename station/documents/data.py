@@ -71,6 +71,7 @@ class ReceiptData:
     station_phone: str = ""
     reprint: bool = False
     footer: str = ""
+    undone: str = ""  # when and why the owner undid this hand-over; "" while it stands
 
 
 @dataclass(frozen=True)

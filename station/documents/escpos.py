@@ -133,6 +133,9 @@ def receipt_escpos(data: ReceiptData, columns: int = COLUMNS) -> bytes:
     r.line("取件凭证 PICKUP RECEIPT", align=1, bold=True)
     if data.reprint:
         r.line("** 补打 REPRINT **", align=1, bold=True)
+    if data.undone:
+        r.line("** 已撤销 UNDONE **", align=1, bold=True)
+        r.line(data.undone, align=1)
     r.rule()
     r.kv("收据号 Receipt No.", data.receipt_no)
     r.kv("时间 Time", fmt.when(data.at, seconds=True))

@@ -35,6 +35,7 @@ MARGINS = (14 * MM, 14 * MM, 18 * MM, 14 * MM)
 TITLES = {
     "return": "退件交接单 RETURN HAND-OVER MANIFEST",
     "send": "寄件交接单 OUTGOING HAND-OVER MANIFEST",
+    "mixed": "退件及寄件交接单 RETURNS & SENDS HAND-OVER MANIFEST",
 }
 
 COLUMNS = (

@@ -53,6 +53,9 @@ def receipt_flow(data: ReceiptData) -> Flow:
     f.add(Space(3), Para("取件凭证 PICKUP RECEIPT", 10.5, bold=True, align="center"))
     if data.reprint:
         f.add(Space(2), Para("补打 REPRINT", 9, bold=True, align="center", inverse=True))
+    if data.undone:
+        f.add(Space(2), Para("已撤销 UNDONE — 包裹已退回货架", 9, bold=True, align="center",
+                             inverse=True), Para(data.undone, 7.5, align="center"))
     f.add(
         Rule(),
         KV("收据号 Receipt No.", data.receipt_no, BODY),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
@@ -28,10 +28,42 @@ class Phone:
     full: str | None
     last4: str
     ext: str | None = None
+    # The digits a masked label shows before the stars ("170" of 170****5678): display only.
+    prefix: str = field(default="", compare=False, repr=False)
 
     @property
     def masked(self) -> str:
         base = mask_full(self.full) if self.full else "****" + self.last4
+        return f"{base}-{self.ext}" if self.ext else base
+
+    @property
+    def is_virtual(self) -> bool:
+        """A privacy waybill's virtual number (隐私号): a mobile or masked number with an
+        extension. Mobiles have no extensions, so the number is not the recipient's own; a
+        landline with an extension is a real office phone."""
+        return self.ext is not None and not (self.full or self.prefix).startswith("0")
+
+    @property
+    def real(self) -> str | None:
+        """The recipient's own full number, when the text gives it."""
+        return None if self.is_virtual else self.full
+
+    @property
+    def virtual(self) -> str | None:
+        """The full virtual number of a privacy waybill, when the label shows it."""
+        return self.full if self.is_virtual else None
+
+    @property
+    def is_label(self) -> bool:
+        """The text does not give the recipient's own number (masked or virtual)."""
+        return self.full is None or self.is_virtual
+
+    @property
+    def label(self) -> str:
+        """The number as a privacy label shows it, masked: 170****5678-8462."""
+        if self.full:
+            return self.masked
+        base = (self.prefix + "****" if self.prefix else "****") + self.last4
         return f"{base}-{self.ext}" if self.ext else base
 
 
@@ -57,6 +89,9 @@ def parse_phone(text: str) -> Phone:
     number = _strip_country_code(_SEPARATORS.sub("", main), raw)
     if "*" in number:
         return _parse_masked(number, ext, raw)
+    if ext is not None and len(number) == 4 and number.isdigit():
+        # "5678-8462" from a privacy label: the last 4 digits and the extension.
+        return Phone(full=None, last4=number, ext=ext)
     if not number.isdigit():
         bad = next((ch for ch in number if not ch.isdigit()), number[:1])
         raise InvalidInput(
@@ -81,7 +116,7 @@ def _split_extension(raw: str) -> tuple[str, str | None]:
         # "010-12345678" has a dash too; the tail is an extension only when the head
         # is already a complete (or masked) number on its own.
         head = _SEPARATORS.sub("", dashed.group(1)).removeprefix("+86")
-        if "*" in head or _is_complete(head):
+        if "*" in head or _is_complete(head) or (len(head) == 4 and head.isdigit()):
             return dashed.group(1), dashed.group(2)
     return raw, None
 
@@ -152,7 +187,7 @@ def _parse_masked(number: str, ext: str | None, raw: str) -> Phone:
             ),
             value=raw,
         )
-    return Phone(full=None, last4=match.group(3), ext=ext)
+    return Phone(full=None, last4=match.group(3), ext=ext, prefix=prefix[:4])
 
 
 def _validate_full(number: str, raw: str) -> str:

@@ -59,6 +59,8 @@ class DayPoint:
     collected: int
     returned: int
     on_shelf: int  # at the station at the end of the day
+    sends: int = 0  # outgoing sends taken that day (not voided)
+    sends_fen: int = 0
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class Dashboard:
     avg_dwell_hours: float | None
     p90_dwell_hours: float | None
     generated_at: str | None = None
+    sends: int = 0  # outgoing sends over the period (not voided) and their revenue
+    sends_fen: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -184,11 +188,25 @@ def dashboard(actor: Actor, days: int = 30, end_day: date | None = None) -> Dash
         elif status == RETURNED:
             returned[i] += 1
 
+    from station.services import sends_handover
+
+    sends, sends_fen = [0] * days, [0] * days
+    for taken, total in sends_handover.taken_at(period.start, period.end):
+        sends[period.day(_dt(taken))] += 1
+        sends_fen[period.day(_dt(taken))] += total
     here = reports.at_station_at(period.end)
     points: list[DayPoint] = []
     for i in range(days - 1, -1, -1):
         points.append(
-            DayPoint(period.dates[i].isoformat(), received[i], collected[i], returned[i], here)
+            DayPoint(
+                period.dates[i].isoformat(),
+                received[i],
+                collected[i],
+                returned[i],
+                here,
+                sends[i],
+                sends_fen[i],
+            )
         )
         here = here - received[i] + collected[i] + returned[i]
     points.reverse()
@@ -213,6 +231,8 @@ def dashboard(actor: Actor, days: int = 30, end_day: date | None = None) -> Dash
         avg_dwell_hours=avg,
         p90_dwell_hours=p90,
         generated_at=clock.iso(now),
+        sends=sum(sends),
+        sends_fen=sum(sends_fen),
     )
 
 
@@ -347,8 +367,14 @@ def owed_by_carrier(
             .group_by(Parcel.carrier)
         )
     )
+    from station.services import sends_handover
+
+    sent = sends_handover.handed_over_by_carrier(start, end)
     results = []
-    for code in sorted(set(received) | set(returned)):
+    for code in sorted(set(received) | set(returned) | set(sent)):
         n, r = int(received.get(code, 0)), int(returned.get(code, 0))
-        results.append(settlement.result_for(carriers.get(code), date_from, date_to, n, r))
+        k, f = sent.get(code, (0, 0))
+        results.append(
+            settlement.result_for(carriers.get(code), date_from, date_to, n, r, None, k, f)
+        )
     return results

@@ -230,6 +230,7 @@ def _counts(day: date) -> dict[str, int]:
         "returned": figures["returned"],
         "on_shelf": figures["on_shelf"],
         "overdue": figures["overdue"],
+        "sends": figures.get("sends", 0),
     }
 
 

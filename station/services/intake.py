@@ -9,7 +9,7 @@ from station import clock
 from station.audit import Actor, unit_of_work
 from station.db import run_sql
 from station.domain.carriers import normalize_tracking
-from station.domain.phone import parse_phone
+from station.domain.phone import Phone, parse_phone
 from station.domain.sizes import parse_size
 from station.domain.text import clean_text
 from station.errors import Duplicate, InvalidInput, NotAllowed, NotFound
@@ -24,9 +24,15 @@ from station.models import (
     active_clause,
 )
 from station.services import carriers, outbox, settings, shelves
+from station.services.collected import LeftParcel, left_parcel, note_seen_again
 from station.services.views import ParcelView, parcel_view, snapshot
 
-CONSENT_BASES = ("manifest", "phone_call", "standing", "carrier")
+# "not_asked": recorded as such when a script takes a parcel in without saying (the command
+# line keeps its contract); the screen always asks instead.
+NOT_ASKED = "not_asked"
+CONSENT_BASES = ("manifest", "phone_call", "standing", "carrier", NOT_ASKED)
+# What the clerk can answer when asked how the recipient agreed to collect it here.
+ASKED_BASES = ("phone_call", "carrier")
 ACTIVE_SQL = "(" + ", ".join(f"'{s}'" for s in ACTIVE_STATUSES) + ")"
 MAX_WEIGHT_G = 100_000
 MAX_COD_FEN = 10_000_000
@@ -45,6 +51,8 @@ class IntakeRequest:
     id_check: bool = False
     consent_basis: str | None = None
     slot: str | None = None
+    # A parcel that already left (collected, returned) is taken in again only with a reason.
+    again_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,10 @@ class Precheck:
     manifest_carrier: str | None
     carrier_guess: list[str]
     door_delivery: bool
+    # The consent basis already known (manifest, standing consent); None: ask the clerk.
+    consent: str | None = None
+    # The same number already left the station (collected or returned): not taken in again.
+    collected: LeftParcel | None = None
 
 
 def precheck(actor: Actor, raw_tracking: str) -> Precheck:
@@ -67,12 +79,13 @@ def precheck(actor: Actor, raw_tracking: str) -> Precheck:
     entry = _manifest_entry(tracking)
     door = False
     masked = ""
+    consent = "manifest" if entry is not None and entry.consent else None
     if entry is not None and (entry.phone or entry.phone_last4):
-        from station.domain.phone import Phone
-
-        phone = Phone(full=entry.phone, last4=entry.phone_last4, ext=entry.phone_ext)
+        phone = _entry_phone(entry)
         masked = phone.masked
-        door = _door_delivery(entry.phone)
+        door, standing = _recipient_flags(phone.real)
+        if consent is None and standing:
+            consent = "standing"
     return Precheck(
         tracking=tracking,
         on_shelf=parcel_view(active, actor) if active else None,
@@ -82,6 +95,8 @@ def precheck(actor: Actor, raw_tracking: str) -> Precheck:
         manifest_carrier=entry.carrier_id if entry else None,
         carrier_guess=carriers.guess(tracking),
         door_delivery=door,
+        consent=consent,
+        collected=left_parcel(tracking) if active is None else None,
     )
 
 
@@ -125,6 +140,14 @@ def _door_delivery(phone: str | None) -> bool:
     return _recipient_flags(phone)[0]
 
 
+def _entry_phone(entry: ManifestInfo) -> Phone:
+    """The manifest's number as validated at import (its extension kept: a virtual number
+    with an extension is not the recipient's own)."""
+    if entry.phone:
+        return Phone(full=entry.phone, last4=entry.phone[-4:], ext=entry.phone_ext)
+    return Phone(full=None, last4=entry.phone_last4, ext=entry.phone_ext)
+
+
 def _active_brief(tracking: str) -> tuple[str, str | None, str | None] | None:
     """(status, pickup_code, slot label) of the parcel with this number still here."""
     return run_sql(
@@ -153,14 +176,16 @@ def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
     _check_numbers(request)
     size = parse_size(request.size)
     entry = _manifest_entry(tracking)
+    again = clean_text(request.again_reason, field=N_("Reason"), max_len=200)
+    left = left_parcel(tracking) if _active_brief(tracking) is None else None
+    if left is not None and not again:
+        note_seen_again(actor, left, "intake")
+        raise left.error()
 
-    phone_text = request.phone or (entry.phone if entry else None)
-    if phone_text:
-        phone = parse_phone(phone_text)
-    elif entry is not None and entry.phone_last4:
-        from station.domain.phone import Phone
-
-        phone = Phone(full=None, last4=entry.phone_last4, ext=entry.phone_ext)
+    if request.phone:
+        phone = parse_phone(request.phone)
+    elif entry is not None and (entry.phone or entry.phone_last4):
+        phone = _entry_phone(entry)
     else:
         raise InvalidInput(
             tr(
@@ -184,20 +209,8 @@ def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
     cod_fen = request.cod_fen if request.cod_fen is not None else (entry.cod_fen if entry else 0)
     damaged_note = clean_text(request.damaged_note, field=N_("Damage note"), max_len=200)
 
-    door_delivery, standing_consent = _recipient_flags(phone.full)
-    consent = request.consent_basis
-    if consent is None:
-        if entry is not None and entry.consent:
-            consent = "manifest"
-        else:
-            consent = "standing" if standing_consent else "carrier"
-    if consent not in CONSENT_BASES:
-        raise InvalidInput(
-            tr(
-                "Consent basis must be one of: {consent_bases}.",
-                consent_bases=", ".join(CONSENT_BASES),
-            )
-        )
+    door_delivery, standing_consent = _recipient_flags(phone.real)
+    consent = _consent(request.consent_basis, entry, standing_consent, door_delivery)
     if door_delivery and consent != "phone_call":
         raise NotAllowed(
             tr(
@@ -238,9 +251,11 @@ def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
             code_seq=seq,
             pickup_code=code,
             recipient_name=name,
-            recipient_phone=phone.full,
+            recipient_phone=phone.real,
             phone_last4=phone.last4,
             phone_ext=phone.ext,
+            phone_virtual=phone.virtual,
+            phone_label=phone.label if phone.is_label else None,
             weight_g=request.weight_g,
             cod_fen=cod_fen,
             id_check=id_check,
@@ -261,8 +276,65 @@ def intake(actor: Actor, request: IntakeRequest) -> ParcelView:
         parcel = Parcel(id=parcel_id, **fields)
         change.entity_id = str(parcel_id)
         change.after = snapshot(parcel) | {"carrier": carrier_code, "damaged": bool(damaged_note)}
-        change.touch(parcel_id, f"{slot.label} {code}" + (" damaged" if damaged_note else ""))
+        detail = f"{slot.label} {code}" + (" damaged" if damaged_note else "")
+        if left is not None:
+            change.after["again"] = {"after": left.status, "reason": again}
+            detail += f" again ({left.status}): {again}"
+        change.touch(parcel_id, detail)
     return parcel_view(parcel, actor, slot.label)
+
+
+def _consent(
+    asked: str | None, entry: ManifestInfo | None, standing: bool, door_delivery: bool
+) -> str:
+    """The parcel's consent basis: what the clerk said, else what the manifest or the
+    recipient's standing consent says. Never a default: unknown raises consent_required
+    (the screen turns it into a question, the CLI asks for --consent)."""
+    if asked in (None, NOT_ASKED):
+        if entry is not None and entry.consent:
+            return "manifest"
+        if standing:
+            return "standing"
+        if door_delivery:
+            return ""  # the door-delivery refusal below says what to do
+        if asked == NOT_ASKED:
+            return NOT_ASKED
+        raise InvalidInput(
+            tr(
+                "Nobody has said yet that the recipient agreed to collect this parcel here. Ask "
+                "the courier or call the recipient, then record how they agreed: by phone "
+                "call, or the courier confirmed it (on the command line: --consent phone_call "
+                "or --consent carrier)."
+            ),
+            code="consent_required",
+            choices=list(ASKED_BASES),
+        )
+    if asked not in CONSENT_BASES:
+        raise InvalidInput(
+            tr(
+                "Consent basis must be one of: {consent_bases}.",
+                consent_bases=", ".join(CONSENT_BASES),
+            )
+        )
+    if asked == "manifest" and not (entry is not None and entry.consent):
+        raise InvalidInput(
+            tr(
+                "No loaded manifest says this recipient agreed. Call the recipient or ask the "
+                "courier, and record that instead."
+            ),
+            code="consent_required",
+            choices=list(ASKED_BASES),
+        )
+    if asked == "standing" and not standing:
+        raise InvalidInput(
+            tr(
+                "This recipient has no standing consent on file. Call them or ask the courier, "
+                "and record that instead (or record their standing consent first)."
+            ),
+            code="consent_required",
+            choices=list(ASKED_BASES),
+        )
+    return asked
 
 
 def undo_intake(actor: Actor, tracking: str) -> ParcelView:

@@ -113,30 +113,36 @@ def reverse(actor: Actor, entry_id: int, reason: str) -> EntryView:
                     entry_id=entry_id,
                 )
             )
-        if entry.kind == "reversal":
-            raise Conflict(tr("A reversal cannot itself be reversed; book a new entry instead."))
-        if LedgerEntry.get_or_none(LedgerEntry.reverses == entry.id):
-            raise Conflict(
-                tr(
-                    "Entry {entry_id} has already been reversed.",
-                    entry_id=entry_id,
-                )
-            )
-        reversal = LedgerEntry.create(
-            at=clock.now(),
-            day=open_day(),
-            kind="reversal",
-            method=entry.method,
-            amount_fen=-entry.amount_fen,
-            pickup=entry.pickup_id,
-            parcel=entry.parcel_id,
-            reverses=entry.id,
-            reason=reason,
-            staff=actor.staff_id,
-        )
+        reversal = book_reversal(actor, entry, reason)
         change.before = _view(entry).to_json()
         change.after = _view(reversal).to_json()
     return _view(reversal)
+
+
+def book_reversal(actor: Actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
+    """The reversal of `entry` inside the caller's unit of work (role and reason checked by the
+    caller): same method, the amount negated, on the open business day."""
+    if entry.kind == "reversal":
+        raise Conflict(tr("A reversal cannot itself be reversed; book a new entry instead."))
+    if LedgerEntry.get_or_none(LedgerEntry.reverses == entry.id):
+        raise Conflict(
+            tr(
+                "Entry {entry_id} has already been reversed.",
+                entry_id=entry.id,
+            )
+        )
+    return LedgerEntry.create(
+        at=clock.now(),
+        day=open_day(),
+        kind="reversal",
+        method=entry.method,
+        amount_fen=-entry.amount_fen,
+        pickup=entry.pickup_id,
+        parcel=entry.parcel_id,
+        reverses=entry.id,
+        reason=reason,
+        staff=actor.staff_id,
+    )
 
 
 def totals_by_method(day: date) -> dict[str, int]:

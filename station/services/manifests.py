@@ -108,6 +108,10 @@ def import_manifest(actor: Actor, path: Path | str, carrier_code: str) -> Import
             ManifestEntry.insert_many(
                 [entry | {"batch": batch.id} for entry in good[start : start + 500]]
             ).execute()
+        for (entry_id,) in ManifestEntry.select(ManifestEntry.id).where(
+            ManifestEntry.batch == batch.id
+        ).tuples():
+            change.track("manifest_entry", entry_id)
         change.entity_id = str(batch.id)
         change.after = {
             "file": path.name,

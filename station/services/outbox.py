@@ -286,6 +286,7 @@ def set_template(
                 MessageTemplate.updated_at: clock.now(),
             },
         ).execute()
+        _track_template(change, kind, lang)
         change.after = {"subject": subject, "text": text}
     _forget("templates")
     return get_template(kind, lang)
@@ -297,11 +298,20 @@ def reset_template(actor: Actor, kind: str, lang: str) -> TemplateView:
     tpl.check_kind_lang(kind, lang)
     with unit_of_work(actor, "outbox.template_reset", "message_template", f"{kind}/{lang}") as c:
         c.before = asdict(get_template(kind, lang))
+        _track_template(c, kind, lang)
         MessageTemplate.delete().where(
             MessageTemplate.kind == kind, MessageTemplate.lang == lang
         ).execute()
     _forget("templates")
     return get_template(kind, lang)
+
+
+def _track_template(change: Any, kind: str, lang: str) -> None:
+    query = MessageTemplate.select(MessageTemplate.id).where(
+        MessageTemplate.kind == kind, MessageTemplate.lang == lang
+    )
+    for (template_id,) in query.tuples():
+        change.track("message_template", template_id)
 
 
 def preview_template(text: str, lang: str = "zh_CN") -> str:
@@ -353,6 +363,7 @@ def set_contact(
             },
         ).execute()
         change.after = {"email": _mask_email(email), "lang": lang}
+        change.track("recipient_contact", number)
     return ContactView(number, email, lang)
 
 

@@ -79,6 +79,10 @@ def sticker_pdf(
     return out
 
 
+def fmt_when(at: object) -> str:
+    return f"{clock.to_local(at):%m-%d %H:%M}"  # type: ignore[arg-type]
+
+
 def receipt_pdf(receipt_no: str, out: Path | None = None, reprint: bool = False) -> Path:
     warm_up()  # one thread imports the documents: see station/preload.py
     from station.documents.data import PersonDetails, ReceiptData, ReceiptLine
@@ -86,6 +90,12 @@ def receipt_pdf(receipt_no: str, out: Path | None = None, reprint: bool = False)
 
     record = Pickup.get(Pickup.receipt_no == receipt_no)
     parcels = list(Parcel.select().where(Parcel.pickup == record.id).order_by(Parcel.id))
+    if record.undone_at is not None:
+        # An undone hand-over's parcels went back on the shelf; its checks still name them.
+        from station.models_pickup import PickupCheck
+
+        ids = PickupCheck.select(PickupCheck.parcel).where(PickupCheck.pickup == record.id)
+        parcels = list(Parcel.select().where(Parcel.id.in_(ids)).order_by(Parcel.id))
     proxy = None
     if record.proxy_name:
         proxy = PersonDetails(
@@ -121,6 +131,11 @@ def receipt_pdf(receipt_no: str, out: Path | None = None, reprint: bool = False)
         signature_png=base64.b64decode(record.signature_png) if record.signature_png else None,
         station_address=settings.get("station_address"),
         reprint=reprint,
+        undone=(
+            f"{fmt_when(record.undone_at)} {record.undo_reason or ''}".strip()
+            if record.undone_at is not None
+            else ""
+        ),
     )
     out = out or documents_dir("receipts") / f"{record.receipt_no}.pdf"
     render_receipt(data, out)

@@ -24,6 +24,7 @@ from station.models import (
     Slot,
     active_clause,
 )
+from station.services import lookup_privacy
 from station.services.views import ParcelView, parcel_view
 
 COLLECTABLE = (ON_SHELF, RETURN_PENDING)
@@ -57,9 +58,19 @@ def find(actor: Actor, text: str, include_all: bool = False) -> list[ParcelView]
     code = parse_pickup_code(text)
     if code is not None:
         return _views(scope.where(Parcel.code_seq == code[2]), actor)
-    if is_last4(text):
-        return _views(scope.where(Parcel.phone_last4 == normalize_scan(text)), actor)
+    privacy = lookup_privacy.label_clause(text)  # 170****5678-8462, 5678-8462
+    if privacy is not None:
+        return _views(scope.where(privacy), actor)
+    if is_last4(text):  # the last 4 phone digits, a privacy label's extension or a bare code
+        return _with_bare_code(
+            scope, text, _views(lookup_privacy.by_digits(scope, text), actor), actor
+        )
     scanned = normalize_scan(text)
+    by_ext = lookup_privacy.by_digits(scope, text)  # an extension of 1-3 or 5-6 digits
+    if by_ext is not None:
+        found = _with_bare_code(scope, text, _views(by_ext, actor), actor)
+        if found:
+            return found
     if scanned.isdigit() and len(scanned) >= 7:
         try:
             phone = parse_phone(text)
@@ -80,6 +91,20 @@ def find(actor: Actor, text: str, include_all: bool = False) -> list[ParcelView]
                 return by_tracking
     name = " ".join(text.split())
     return _views(scope.where(Parcel.recipient_name.contains(name)), actor)
+
+
+def _with_bare_code(
+    scope: Any, text: str, found: list[ParcelView], actor: Actor
+) -> list[ParcelView]:
+    """The number part of a pickup code said without its shelf ("0201" of A-4-0201) names one
+    parcel here: it comes first. Parcels whose phone ends in (or whose extension is) the same
+    digits stay in the list, so the pickup screen asks for the name when they are someone else's."""
+    digits = normalize_scan(text)
+    if not (4 <= len(digits) <= 5 and digits.isdigit()) or (len(digits) == 5 and digits[0] == "0"):
+        return found
+    by_code = _views(scope.where(Parcel.code_seq == int(digits)), actor)
+    known = {v.id for v in by_code}
+    return by_code + [v for v in found if v.id not in known]
 
 
 def get_by_tracking(tracking: str, include_all: bool = True) -> Parcel:
@@ -126,6 +151,7 @@ def same_person(parcel: Parcel) -> Any:
         (Parcel.phone_last4 == parcel.phone_last4)
         & (Parcel.recipient_name == parcel.recipient_name)
         & (Parcel.recipient_phone.is_null())
+        & lookup_privacy.same_label(parcel)
     )
 
 
@@ -145,3 +171,89 @@ def collectable_for(actor: Actor, text: str, name: str | None = None) -> list[li
         seen.update(v.id for v in group)
         groups.append(group)
     return groups
+
+
+def set_phone(actor: Actor, tracking: str, phone: str, reason: str) -> ParcelView:
+    """Record (or correct) the recipient's own number after intake: a privacy waybill's
+    parcel gets the real phone the recipient gives at the counter, a mistyped number is put
+    right. Audited with the old and new number, masked; the label's virtual number and
+    extension stay, so the parcel is still found by them."""
+    from station.audit import unit_of_work
+    from station.domain.phone import mask_full
+    from station.domain.text import clean_text
+    from station.i18n import N_
+    from station.services import outbox
+    from station.services.views import shown_phone
+
+    why = clean_text(reason, field=N_("Reason"), max_len=200)
+    if not why:
+        raise InvalidInput(
+            tr("Say why the phone number is recorded or changed (e.g. 'recipient gave it')."),
+            code="reason_required",
+        )
+    new = parse_phone(phone)
+    if new.real is None:
+        raise InvalidInput(
+            tr(
+                "{phone} is not the recipient's own full number (a masked or virtual number "
+                "from a label). Ask the recipient for their own number and type all of it.",
+                phone=new.label,
+            ),
+            code="phone_required",
+        )
+    tracking = normalize_tracking(tracking)
+    with unit_of_work(actor, "parcel.set_phone", "parcel", tracking) as change:
+        parcel = Parcel.select().where(Parcel.tracking == tracking, active_clause()).first()
+        if parcel is None:
+            raise NotFound(
+                tr(
+                    "{tracking} is not at the station; only a parcel still here can have its "
+                    "phone number changed.",
+                    tracking=tracking,
+                )
+            )
+        _check_fits_label(parcel, new.real)
+        same_ext = parcel.phone_label or parcel.phone_ext == new.ext
+        if parcel.recipient_phone == new.real and same_ext:
+            raise InvalidInput(
+                tr("{tracking} already has this phone number.", tracking=tracking),
+                code="unchanged",
+            )
+        old_masked = shown_phone(parcel, None)
+        old_full = parcel.recipient_phone
+        fields: dict[str, Any] = {"recipient_phone": new.real, "phone_last4": new.real[-4:]}
+        if not parcel.phone_label:  # a label's extension stays with the label's number
+            fields["phone_ext"] = new.ext
+        Parcel.update(**fields).where(Parcel.id == parcel.id).execute()
+        for key, value in fields.items():
+            setattr(parcel, key, value)
+        new_masked = shown_phone(parcel, None)
+        if old_full and old_full != new.real:
+            # A message not yet sent would give the pickup code to the wrong number.
+            outbox.cancel_for_parcel(parcel.id, "phone number corrected")
+        change.entity_id = str(parcel.id)
+        change.before = {"tracking": tracking, "phone": old_masked}
+        change.after = {"tracking": tracking, "phone": new_masked, "reason": why}
+        change.touch(parcel.id, f"phone {old_masked} → {mask_full(new.real)}: {why}"[:200])
+    return parcel_view(parcel, actor)
+
+
+def _check_fits_label(parcel: Parcel, real: str) -> None:
+    """A masked label (138****5678, no extension) shows the recipient's own last 4 digits:
+    a number that does not end with them is somebody else's."""
+    if parcel.recipient_phone or parcel.phone_virtual or parcel.phone_ext:
+        return
+    label = parcel.phone_label or ""
+    prefix = label.split("*", 1)[0]
+    if (parcel.phone_last4 and not real.endswith(parcel.phone_last4)) or not real.startswith(
+        prefix
+    ):
+        raise InvalidInput(
+            tr(
+                "The label shows {label}; {phone} does not fit it. Check the number with the "
+                "recipient and type it again.",
+                label=label or "****" + parcel.phone_last4,
+                phone=real,
+            ),
+            code="phone_mismatch",
+        )

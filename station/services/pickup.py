@@ -21,8 +21,9 @@ from station.domain.text import clean_text
 from station.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from station.i18n import N_, tr
 from station.models import PICKED_UP, Parcel, Pickup, Slot, active_clause
-from station.services import ledger, settings, shelves
+from station.services import ledger, pickup_checks, settings, shelves
 from station.services.parcels import COLLECTABLE, get_by_tracking
+from station.services.pickup_checks import Check
 from station.services.views import (
     ParcelView,
     days_on_shelf,
@@ -43,6 +44,9 @@ class PickupRequest:
     method: str | None = None
     tendered_fen: int | None = None
     signature_png: bytes | None = None
+    # One confirmation per parcel (pickup_checks.Check: scanned, or by hand with a reason).
+    # None: the refs confirm themselves, as on the command line (pickup_checks.from_refs).
+    checks: tuple[Check, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -218,9 +222,12 @@ def _payment(request: PickupRequest, due: int) -> tuple[str | None, int, int, in
 
 
 def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
-    if not request.refs:
+    refs = request.refs or tuple(c.ref for c in request.checks or ())
+    if not refs:
         raise InvalidInput(tr("Scan or type at least one pickup code or tracking number."))
-    parcels = resolve_many(request.refs)
+    parcels = resolve_many(refs)
+    checks = request.checks if request.checks is not None else pickup_checks.from_refs(refs)
+    confirmed = pickup_checks.match(checks, tuple(refs), parcels)
     ids = list(dict.fromkeys(p.id for p in parcels))
     parcels = [next(p for p in parcels if p.id == i) for i in ids]
     for p in parcels:
@@ -243,6 +250,7 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
                 status=p.status,
             )
     _check_same_person(parcels)
+    pickup_checks.check_hand_limit(actor, confirmed)
     proxy = bool(request.proxy_name or request.proxy_phone)
     proxy_name = clean_text(request.proxy_name, field=N_("Proxy name"), max_len=40) or None
     proxy_phone = parse_phone(request.proxy_phone).masked if request.proxy_phone else None
@@ -275,6 +283,8 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
             method=method,
             signature_png=signature,
         )
+        pickup_checks.check_hand_limit(actor, confirmed)  # again, under the write lock
+        pickup_checks.write(actor, record.id, now, confirmed)
         updated = (
             Parcel.update(status=PICKED_UP, picked_up_at=now, left_at=now, pickup=record.id)
             .where(Parcel.id.in_(ids), Parcel.status.in_(COLLECTABLE))
@@ -315,7 +325,8 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
                     parcel_id=p.id,
                     day=day,
                 )
-            change.touch(p.id, receipt_no + (" proxy" if proxy else ""))
+            how = pickup_checks.detail(confirmed[p.id])
+            change.touch(p.id, f"{receipt_no}{' proxy' if proxy else ''} {how}")
         change.entity_id = receipt_no
         change.before = [snapshot(p) | {"status": "ON_SHELF"} for p in parcels]
         change.after = {
@@ -326,6 +337,11 @@ def pickup(actor: Actor, request: PickupRequest) -> PickupResult:
             "method": method,
             "id_checked": bool(id_type),
             "proxy": proxy,
+            "by_hand": {
+                p.tracking: confirmed[p.id].reason
+                for p in fresh
+                if confirmed[p.id].how != "scan"
+            },
         }
     return PickupResult(
         parcels=[parcel_view(p, actor, labels[p.id]) for p in fresh],

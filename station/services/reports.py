@@ -42,7 +42,7 @@ from station.models import (
     Ticket,
     active_clause,
 )
-from station.services import ledger, settings
+from station.services import ledger, report_safety, sends_handover, settings
 
 UNKNOWN_CLERK = "(unknown)"
 _WIDE = 20_000  # rows: beyond this, "left after the day" is no longer the narrow range
@@ -75,6 +75,15 @@ class DailyReport:
     station_name: str = ""
     generated_at: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Outgoing sends taken that day (voided ones apart) and their revenue (see sends_handover).
+    sends: int = 0
+    sends_voided: int = 0
+    sends_fen: int = 0
+    sends_handed_over: int = 0
+    sends_by_carrier: dict[str, dict[str, int]] = field(default_factory=dict)
+    sends_by_clerk: dict[str, int] = field(default_factory=dict)
+    # Per clerk: hand-ticks (with reasons) and near misses (see report_safety).
+    safety: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -247,6 +256,8 @@ def figures(day: date) -> dict[str, Any]:
         .count(),
         "pickups": len(pickups),
         "day_closed": DayClose.select().where(DayClose.day == day).exists(),
+        **sends_handover.day_figures(start, end),
+        **report_safety.day_figures(start, end),
     }
 
 
@@ -340,6 +351,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "tickets_closed": ("已解决工单", "Tickets resolved"),
     "pickups": ("取件次数", "Hand-overs"),
     "day_closed": ("已日结", "Day closed"),
+    "sends": ("寄件", "Sends"),
+    "sends_voided": ("作废寄件", "Sends voided"),
+    "sends_handed_over": ("寄件交接", "Sends handed over"),
+    "sends_fen": ("寄件收入", "Send revenue"),
 }
 METHOD_LABELS = {
     "cash": ("现金", "Cash"),
@@ -359,6 +374,9 @@ SCALARS = (
     "tickets_opened",
     "tickets_closed",
     "day_closed",
+    "sends",
+    "sends_voided",
+    "sends_handed_over",
 )
 
 
@@ -382,12 +400,17 @@ def _csv_rows(report: DailyReport) -> list[list[Any]]:
     for method, fen in report.collected_fen.items():
         rows.append(["payments", method, "fen", fen])
     rows.append(["payments", "total", "fen", report.collected_total_fen])
+    rows.append(["sends", "total", "fen", report.sends_fen])
+    for code, counts in report.sends_by_carrier.items():
+        for metric, n in counts.items():
+            rows.append(["sends", code, metric, n])
     for code, counts in report.by_carrier.items():
         for metric, n in counts.items():
             rows.append(["carrier", code, metric, n])
     for name, counts in report.by_clerk.items():
         for metric, n in counts.items():
             rows.append(["clerk", name, metric, n])
+    rows += report_safety.csv_rows(report.safety)
     return rows
 
 
@@ -478,6 +501,8 @@ def write_xlsx(report: DailyReport, path: Path | str) -> Path:
     )
     clerks = [[name, c["received"], c["collected"]] for name, c in report.by_clerk.items()]
     sheet("Clerks", ["店员 Clerk", _label("received"), _label("collected")], clerks, [20, 14, 20])
+    header, safety = report_safety.sheet_rows(report.safety)
+    sheet("Safety", header, safety, [16, 22, 12, 12, 12, 12, 12, 50])
     wb.properties.title = f"Daily report {report.date}"
     buf = io.BytesIO()
     neutralise_workbook(wb)  # a name like =HYPERLINK(…) stays text
@@ -563,6 +588,7 @@ def write_pdf(report: DailyReport, path: Path | str) -> Path:
         return f"{value:.2f}" if isinstance(value, float) else str(value)
 
     summary = [[_label(k), fmt(k)] for k in SCALARS]
+    summary.append([_label("sends_fen"), f"¥{_yuan(report.sends_fen):,.2f}"])
     table("概况 Summary", ["项目 Item", "数值 Value"], summary, [0, 120 * mm])
     pay = [
         [" ".join(METHOD_LABELS.get(m, (m, m))), f"¥{_yuan(fen):,.2f}"]
@@ -584,6 +610,13 @@ def write_pdf(report: DailyReport, path: Path | str) -> Path:
         [name, str(v["received"]), str(v["collected"])] for name, v in report.by_clerk.items()
     ]
     table("按店员 By clerk", ["店员 Clerk", "入库 In", "出库 Out"], clerks, [0, 90 * mm, 120 * mm])
+    header, safety = report_safety.pdf_rows(report.safety)
+    cols = [0, 70 * mm, 90 * mm, 110 * mm, 130 * mm, 150 * mm]
+    table("手动勾选与险情 Hand-ticks and near-misses", header, safety or [["—"]], cols)
+    for line in report_safety.pdf_details(report.safety):
+        need(6 * mm)
+        text(left, line[:90], 8.5)
+        y -= 5 * mm
     c.showPage()
     c.save()
     return _write_atomic(Path(path), buf.getvalue())

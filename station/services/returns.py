@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -108,10 +108,12 @@ class HandoverResult:
     at: str | None
     parcels: list[ParcelView]
     pdf: str
+    sends: list[Any] = field(default_factory=list)  # sends_views.SendView
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["parcels"] = [p.to_json() for p in self.parcels]
+        data["sends"] = [s.to_json() for s in self.sends]
         return data
 
 
@@ -122,22 +124,26 @@ def handover(
     trackings: list[str] | None = None,
     courier_signature_png: bytes | None = None,
 ) -> HandoverResult:
-    """Give the carrier's courier every parcel marked for return (or just the scanned ones;
-    the rest stay on the shelf)."""
+    """Give the carrier's courier every parcel marked for return and every send waiting for
+    it (or just the scanned ones; the rest stay)."""
+    from station.services import sends_handover
+
     carrier = carriers.get(carrier_code)
     courier_name = clean_text(courier_name, field=N_("Courier name"), max_len=40)
     with unit_of_work(actor, "parcel.handover", "handover") as change:
         query = Parcel.select().where(
             Parcel.status == RETURN_PENDING, Parcel.carrier == carrier.code
         )
+        send_rows, trackings = sends_handover.split_scans(carrier.code, trackings)
         if trackings is not None:
             wanted = {get_by_tracking(t).id for t in trackings}
             query = query.where(Parcel.id.in_(list(wanted) or [0]))
         parcels = list(query.order_by(Parcel.id))
-        if not parcels:
+        if not parcels and not send_rows:
             raise NotFound(
                 tr(
-                    "No {code} parcels are marked for return.",
+                    "Nothing to hand over to {code}: no parcels are marked for return and no "
+                    "sends are waiting.",
                     code=carrier.code,
                 ),
                 code="nothing_to_hand_over",
@@ -172,29 +178,40 @@ def handover(
             shelves.release_slot(p.slot_id, p.size)
             shelves.release_code(p.code_seq)
             change.touch(p.id, manifest_no)
+        sends_handover.attach(record, send_rows, now, change)
+        change.track("handover", record.id)
         change.entity_id = manifest_no
         change.after = {
             "manifest_no": manifest_no,
             "carrier": carrier.code,
             "parcels": [p.tracking for p in parcels],
             "courier": courier_name,
+            "sends": [s.waybill_no for s in send_rows],
         }
     views = [
         parcel_view(p, actor, labels.get(p.slot_id) if p.slot_id is not None else None)
         for p in Parcel.select().where(Parcel.id.in_(ids)).order_by(Parcel.id)
     ]
-    pdf = _manifest_pdf(record, views)
-    return HandoverResult(manifest_no, carrier.code, courier_name, clock.iso(now), views, pdf)
+    send_ids = [s.id for s in send_rows]
+    pdf = _manifest_pdf(record, views, send_ids)
+    sent = sends_handover.views_of(send_ids, actor)
+    return HandoverResult(manifest_no, carrier.code, courier_name, clock.iso(now), views, pdf, sent)
 
 
-def _manifest_pdf(record: Handover, views: list[ParcelView]) -> str:
+def _manifest_pdf(record: Handover, views: list[ParcelView], send_ids: list[int]) -> str:
     """The hand-over is done once committed; a PDF problem must not undo it. Say so instead."""
     import sys
 
     from station.services import paperwork
 
     try:
-        pdf = str(paperwork.handover_pdf(record, views))
+        if send_ids:
+            from station.services import sends_docs, sends_handover
+
+            rows = sends_handover.rows_of(send_ids)
+            pdf = str(sends_docs.handover_pdf(record, views, rows))
+        else:
+            pdf = str(paperwork.handover_pdf(record, views))
     except Exception as exc:  # noqa: BLE001 - any rendering/disk failure is reported, not fatal
         print(
             tr(

@@ -7,7 +7,7 @@ import secrets
 import time
 from typing import Any
 
-from station.audit import Actor, unit_of_work
+from station.audit import Actor, track, unit_of_work
 from station.db import run_sql
 from station.errors import InvalidInput
 from station.i18n import N_, tr
@@ -32,6 +32,12 @@ DEFAULTS: dict[str, Any] = {
     "storage_free_days": 3,
     "storage_fee_per_day_fen": 0,
     "storage_fee_cap_fen": 0,  # 0 = no cap
+    # Pickup safety: parcels a clerk may tick by hand (not scanned) a day, 0 = no limit; after
+    # lookup_fail_limit last-4/name lookups that found nobody or several people within
+    # lookup_fail_minutes, a clerk must ask for the pickup code or the full phone number.
+    "hand_tick_limit": 20,
+    "lookup_fail_limit": 5,
+    "lookup_fail_minutes": 10,
 }
 POLICIES = ("cod", "always", "flagged")
 
@@ -62,6 +68,7 @@ def get(key: str) -> Any:
 def put_raw(key: str, value: Any) -> None:
     """Write inside an open unit of work (the caller audits)."""
     Setting.put(key, json.dumps(value, ensure_ascii=False))
+    track("setting", key)
     _cache.pop(key, None)
 
 
@@ -110,5 +117,6 @@ def id_hash_key() -> bytes:
     if row is None:
         key = secrets.token_hex(32)
         Setting.insert(key="id_hash_key", value=json.dumps(key)).on_conflict_ignore().execute()
+        track("setting", "id_hash_key")
         row = Setting.get(Setting.key == "id_hash_key")
     return bytes.fromhex(json.loads(row.value))

@@ -3,6 +3,10 @@
 A parcel counts once when it is received (intake) in the period, at the carrier's fee per
 parcel; a return counts when it is handed back to the carrier's courier in the period, at the
 fee per return. Periods are whole local days, both ends included.
+
+Outgoing sends count when they are handed to the carrier's courier: `sends_fen` is what the
+station took from senders for the carrier, and `net_fen = owed_fen − sends_fen` what is left
+to settle (negative: the station pays the carrier).
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ class SettlementDay:
     parcels: int
     returns: int
     owed_fen: int
+    sends: int = 0
+    sends_fen: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,6 +66,12 @@ class SettlementResult:
     owed_fen: int
     days: list[SettlementDay] = field(default_factory=list)
     generated_at: str | None = None
+    sends: int = 0  # outgoing sends handed to the carrier's courier in the period
+    sends_fen: int = 0  # what the station took for them from the senders
+
+    @property
+    def net_fen(self) -> int:
+        return self.owed_fen - self.sends_fen
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +88,9 @@ class SettlementResult:
             "owed_fen": self.owed_fen,
             "days": [d.to_json() for d in self.days],
             "generated_at": self.generated_at,
+            "sends": self.sends,
+            "sends_fen": self.sends_fen,
+            "net_fen": self.net_fen,
         }
 
 
@@ -133,12 +148,21 @@ def settle(actor: Actor, carrier_code: str, date_from: date, date_to: date) -> S
     ):
         returns[bucket(returned_at)] += 1
 
+    from station.services import sends_handover
+
+    sends, sends_fen = [0] * n_days, [0] * n_days
+    for handed_at, total in sends_handover.handed_over(carrier.code, start, end):
+        sends[bucket(handed_at)] += 1
+        sends_fen[bucket(handed_at)] += total
+
     fee_p, fee_r = carrier.fee_per_parcel_fen, carrier.fee_per_return_fen
     days = [
-        SettlementDay(d.isoformat(), n, r, n * fee_p + r * fee_r)
-        for d, n, r in zip(dates, parcels, returns, strict=True)
+        SettlementDay(d.isoformat(), n, r, n * fee_p + r * fee_r, k, f)
+        for d, n, r, k, f in zip(dates, parcels, returns, sends, sends_fen, strict=True)
     ]
-    return result_for(carrier, date_from, date_to, sum(parcels), sum(returns), days)
+    return result_for(
+        carrier, date_from, date_to, sum(parcels), sum(returns), days, sum(sends), sum(sends_fen)
+    )
 
 
 def _yuan(fen: int) -> Decimal:
@@ -214,6 +238,9 @@ def write_statement_xlsx(result: SettlementResult, path: Path | str) -> Path:
         ("退回费 Return fees (¥)", _yuan(result.returns_fen), money),
         ("应付合计 Owed (¥)", _yuan(result.owed_fen), money),
         ("应付合计(分) Owed (fen)", result.owed_fen, "0"),
+        ("寄件交接件数 Sends handed over", result.sends, None),
+        ("代收寄件运费 Send charges collected (¥)", _yuan(result.sends_fen), money),
+        ("轧差 Net after sends (¥)", _yuan(result.net_fen), money),
     ]
     for label, value, fmt in rows:
         summary.append([label, value])
@@ -245,6 +272,8 @@ def result_for(
     parcels: int,
     returns: int,
     days: list[SettlementDay] | None = None,
+    sends: int = 0,
+    sends_fen: int = 0,
 ) -> SettlementResult:
     """What a carrier owes for `parcels` handled and `returns` handed back, at its fees."""
     fee_p, fee_r = carrier.fee_per_parcel_fen, carrier.fee_per_return_fen
@@ -262,4 +291,6 @@ def result_for(
         owed_fen=parcels * fee_p + returns * fee_r,
         days=days or [],
         generated_at=clock.iso(clock.now()),
+        sends=sends,
+        sends_fen=sends_fen,
     )

@@ -10,7 +10,7 @@ from typing import Any
 from peewee import fn
 
 from station import clock
-from station.audit import Actor, locked, unit_of_work
+from station.audit import Actor, locked, track, unit_of_work
 from station.db import run_sql
 from station.domain.codes import format_pickup_code
 from station.domain.sizes import SIZES
@@ -159,8 +159,10 @@ def rename_shelf(actor: Actor, name: str, new_name: str) -> ShelfView:
                 )
             )
         Shelf.update(name=new_name).where(Shelf.id == shelf.id).execute()
+        change.track("shelf", shelf.id)
         for slot in Slot.select().where(Slot.shelf == shelf):
             Slot.update(label=f"{new_name}-{slot.layer}").where(Slot.id == slot.id).execute()
+            change.track("slot", slot.id)
         change.before, change.after = {"name": shelf.name}, {"name": new_name}
     return get_shelf(new_name)
 
@@ -184,6 +186,7 @@ def resize_layer(actor: Actor, label: str, capacity: dict[str, int]) -> SlotView
                 )
         change.before = {s: getattr(slot, CAP[s]) for s in SIZES}
         Slot.update(**{CAP[s]: capacity[s] for s in SIZES}).where(Slot.id == slot.id).execute()
+        change.track("slot", slot.id)
         change.after = capacity
     return _slot_view(Slot.get_by_id(slot.id), label.split("-")[0])
 
@@ -215,6 +218,8 @@ def remove_shelf(actor: Actor, name: str) -> dict[str, Any]:
         for parcel_id in unlinked:
             change.track("parcel", parcel_id)
         Slot.delete().where(Slot.shelf == shelf).execute()
+        for slot_id in slot_ids:
+            change.track("slot", slot_id)
         shelf.delete_instance()
         change.before = {"name": shelf.name, "layers": len(slot_ids)}
     return {"removed": shelf.name, "layers": len(slot_ids)}
@@ -278,6 +283,7 @@ def take_slot(size: str, preferred: Slot | None = None) -> Slot:
             )
         slot_id, label, layer = row
     run_sql(f"UPDATE slot SET {used} = {used} + 1 WHERE id = ?", (slot_id,))
+    track("slot", slot_id)
     return Slot(id=slot_id, label=label, layer=layer)
 
 
@@ -286,6 +292,7 @@ def release_slot(slot_id: int | None, size: str) -> None:
         return
     used = getattr(Slot, USED[size])
     Slot.update({used: used - 1}).where(Slot.id == slot_id, used > 0).execute()
+    track("slot", slot_id)
 
 
 def release_many(parcels: list[tuple[int | None, str, int | None]]) -> None:
@@ -302,6 +309,7 @@ def release_many(parcels: list[tuple[int | None, str, int | None]]) -> None:
             else f"UPDATE slot SET {used} = GREATEST({used} - ?, 0) WHERE id = ?",
             (n, slot_id),
         )
+        track("slot", slot_id)
     seqs = [seq for _, _, seq in parcels if seq is not None]
     if seqs:
         marks = ", ".join("?" * len(seqs))

@@ -165,10 +165,11 @@ def set_pin(actor: Actor, name: str, pin: str) -> StaffView:
     if staff.id != actor.staff_id:
         actor.require_owner(N_("change another person's PIN"))
     pin_hash = hash_pin(_validate_pin(pin))
-    with unit_of_work(actor, "staff.set_pin", "staff", staff.id):
+    with unit_of_work(actor, "staff.set_pin", "staff", staff.id) as change:
         Staff.update(pin_hash=pin_hash, failed_attempts=0, locked_until=None).where(
             Staff.id == staff.id
         ).execute()
+        change.track("staff", staff.id)
     return _view(Staff.get_by_id(staff.id))
 
 
@@ -192,10 +193,11 @@ def authenticate(name: str, pin: str, counter: str = "") -> Actor:
     actor = Actor(staff.id, staff.name, staff.role, counter)
     if check_pin(pin or "", staff.pin_hash):
         if staff.failed_attempts or staff.locked_until:
-            with unit_of_work(actor, "staff.login_reset", "staff", staff.id):
+            with unit_of_work(actor, "staff.login_reset", "staff", staff.id) as change:
                 Staff.update(failed_attempts=0, locked_until=None).where(
                     Staff.id == staff.id
                 ).execute()
+                change.track("staff", staff.id)
         return actor
     limit = int(settings.get("lockout_failures"))
     with unit_of_work(actor, "staff.login_failed", "staff", staff.id) as change:
@@ -208,6 +210,7 @@ def authenticate(name: str, pin: str, counter: str = "") -> Actor:
         Staff.update(failed_attempts=failures, locked_until=locked).where(
             Staff.id == staff.id
         ).execute()
+        change.track("staff", staff.id)
         change.after = {"failed_attempts": failures, "locked": locked is not None}
     if locked is not None:
         raise NotAllowed(

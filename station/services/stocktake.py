@@ -31,6 +31,7 @@ from station.models import (
     active_clause,
 )
 from station.services import shelves
+from station.services.collected import LeftParcel, left_parcels
 
 EXPECTED_STATUSES = (ON_SHELF, RETURN_PENDING)
 MAX_SCANS = 50_000
@@ -65,6 +66,9 @@ class StocktakeResult:
     scanned: int = 0
     applied: bool = True
     at: str | None = None
+    # Those of `unknown` that already left the station (collected or returned), with who
+    # took them and when: never offered for intake again.
+    collected: list[LeftParcel] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -221,6 +225,8 @@ def _reconcile(
             )
         )
     seen, scanned, unknown = _resolve(parsed)
+    left = left_parcels(unknown)
+    collected = [left[u] for u in unknown if u in left]
 
     found = sum(1 for t in seen if t in expected)
     missing = sorted(t for t in expected if t not in scanned)
@@ -246,6 +252,8 @@ def _reconcile(
 
     if change is not None:
         _apply(actor, change, expected, missing, recovered, moves, scanned, slots)
+        for info in collected:
+            change.touch(info.parcel_id, f"stocktake: scanned again after it left ({info.status})")
         change.after = {
             "shelf": target.name if target else None,
             "expected": len(expected),
@@ -254,6 +262,7 @@ def _reconcile(
             "misplaced": [m.to_json() for m in misplaced],
             "unknown": unknown,
             "recovered": recovered,
+            "collected": [c.tracking for c in collected],
         }
     return StocktakeResult(
         shelf=target.name if target else None,
@@ -266,6 +275,7 @@ def _reconcile(
         scanned=len(parsed),
         applied=change is not None,
         at=clock.iso(clock.now()),
+        collected=collected,
     )
 
 
@@ -306,6 +316,7 @@ def _apply(
         # (intake simply will not put more parcels there until some leave).
         used = getattr(Slot, shelves.USED[parcel.size])
         Slot.update({used: used + 1}).where(Slot.id == slot_id).execute()
+        change.track("slot", slot_id)
         shelves.release_slot(parcel.slot_id, parcel.size)
         Parcel.update(slot=slot_id).where(Parcel.id == parcel.id).execute()
         before = slots.get(parcel.slot_id) if parcel.slot_id else "no slot"

@@ -348,10 +348,12 @@ def set_claim(actor: Actor, ticket_id: int, claim_fen: int, note: str = "") -> T
             note=_append(ticket, actor, "claim", claim_fen=claim_fen, text=note),
         ).where(Ticket.id == ticket.id).execute()
         change.after = {"claim_fen": claim_fen, "note": note}
+        change.track("ticket", ticket.id)
     return _view(_get(ticket_id), actor)
 
 
 def _touch(change: Any, ticket: Ticket, detail: str) -> None:
+    change.track("ticket", ticket.id)
     if ticket.parcel_id is not None:
         change.touch(ticket.parcel_id, detail)
 

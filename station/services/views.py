@@ -33,19 +33,33 @@ class ParcelView:
     id_check: bool
     consent_basis: str
     storage_fee_fen: int = 0
+    # Privacy waybills: is the recipient's own number known, and the number as the label
+    # shows it (masked, e.g. 170****5678-8462) when the label hides it.
+    phone_known: bool = True
+    phone_label: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def shown_phone(parcel: Parcel, actor: Actor | None) -> str:
-    """Owners see the full number when it is known; everybody else the masked form."""
-    if parcel.recipient_phone and actor is not None and actor.is_owner:
+    """Owners see the full number when it is known; everybody else the masked form. On a
+    privacy waybill the extension belongs to the label's virtual number, not to the
+    recipient's own number (once recorded); until then the label is shown as printed."""
+    label = parcel.phone_label
+    ext = None if label else parcel.phone_ext
+    owner = actor is not None and actor.is_owner
+    if parcel.recipient_phone and owner:
         number = parcel.recipient_phone
-        return f"{number}-{parcel.phone_ext}" if parcel.phone_ext else number
+        return f"{number}-{ext}" if ext else number
     if parcel.recipient_phone:
         masked = mask_full(parcel.recipient_phone)
-        return f"{masked}-{parcel.phone_ext}" if parcel.phone_ext else masked
+        return f"{masked}-{ext}" if ext else masked
+    virtual = parcel.phone_virtual
+    if virtual and owner:
+        return f"{virtual}-{parcel.phone_ext}" if parcel.phone_ext else virtual
+    if label:
+        return label
     return Phone(full=None, last4=parcel.phone_last4, ext=parcel.phone_ext).masked
 
 
@@ -92,6 +106,8 @@ def parcel_view(parcel: Parcel, actor: Actor | None, slot_label: str | None = No
         id_check=parcel.id_check,
         consent_basis=parcel.consent_basis,
         storage_fee_fen=storage_fee(days) if parcel.left_at is None else 0,
+        phone_known=bool(parcel.recipient_phone),
+        phone_label=parcel.phone_label,
     )
 
 

@@ -76,7 +76,7 @@ def test_intake_find_show_pickup(cli_db: str, tmp_path: Path) -> None:
         cli_db,
         "intake",
         "SF1234567890123",
-        "--phone",
+        "--consent", "carrier", "--phone",
         "+86 138 0013 8000",
         "--name",
         "张三",
@@ -110,7 +110,8 @@ def test_intake_find_show_pickup(cli_db: str, tmp_path: Path) -> None:
     assert parcel["received_at"].endswith("+08:00")
 
     code, dup, _ = run(
-        cli_db, "intake", "SF1234567890123", "--phone", "13800138000", user="amy", pin="1234"
+        cli_db, "intake", "SF1234567890123",
+        "--consent", "carrier", "--phone", "13800138000", user="amy", pin="1234"
     )
     assert code == 1 and dup["error"] == "duplicate" and parcel["pickup_code"] in dup["message"]
 
@@ -166,10 +167,12 @@ def test_intake_find_show_pickup(cli_db: str, tmp_path: Path) -> None:
 
 def test_wrong_pin_and_missing_user(cli_db: str) -> None:
     code, out, _ = run(
-        cli_db, "intake", "YT1234567890123", "--phone", "13800138000", user="amy", pin="9999"
+        cli_db, "intake", "YT1234567890123",
+        "--consent", "carrier", "--phone", "13800138000", user="amy", pin="9999"
     )
     assert code == 1 and out["error"] == "wrong_pin"
-    code, out, _ = run(cli_db, "intake", "YT1234567890123", "--phone", "13800138000")
+    code, out, _ = run(cli_db, "intake", "YT1234567890123",
+                       "--consent", "carrier", "--phone", "13800138000")
     assert code == 1 and out["error"] == "login_required"
 
 
@@ -187,7 +190,8 @@ def test_usage_error_exits_2(cli_db: str) -> None:
 
 def test_bad_phone_message(cli_db: str) -> None:
     code, out, _ = run(
-        cli_db, "intake", "YT1234567890123", "--phone", "1380013800", user="amy", pin="1234"
+        cli_db, "intake", "YT1234567890123",
+        "--consent", "carrier", "--phone", "1380013800", user="amy", pin="1234"
     )
     assert code == 1 and out["error"] == "invalid" and "digits" in out["message"]
 
@@ -208,7 +212,8 @@ def test_manifest_then_intake_fills_details(cli_db: str, tmp_path: Path) -> None
 
 def test_return_handover_overdue(cli_db: str, tmp_path: Path) -> None:
     code, parcel, _ = run(
-        cli_db, "intake", "YT1000000000009", "--phone", "13800138000", user="amy", pin="1234"
+        cli_db, "intake", "YT1000000000009",
+        "--consent", "carrier", "--phone", "13800138000", user="amy", pin="1234"
     )
     code, overdue, _ = run(cli_db, "overdue")
     assert code == 0 and overdue == []
@@ -235,11 +240,13 @@ def test_backup_and_restore(cli_db: str, tmp_path: Path) -> None:
         )
         assert code == 1 and out["error"] == "not_sqlite" and "pg_dump" in out["message"]
         return
-    run(cli_db, "intake", "YT1000000000010", "--phone", "13800138000", user="amy", pin="1234")
+    run(cli_db, "intake", "YT1000000000010",
+        "--consent", "carrier", "--phone", "13800138000", user="amy", pin="1234")
     backup_file = tmp_path / "backup.db"
     code, out, _ = run(cli_db, "backup", "--out", str(backup_file), user="boss", pin="4321")
     assert code == 0 and out["parcels"] == 1 and backup_file.exists()
-    run(cli_db, "intake", "YT1000000000011", "--phone", "13800138000", user="amy", pin="1234")
+    run(cli_db, "intake", "YT1000000000011",
+        "--consent", "carrier", "--phone", "13800138000", user="amy", pin="1234")
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"garbage" * 1000)
     code, out, _ = run(cli_db, "restore", str(bad), user="boss", pin="4321")
@@ -267,6 +274,13 @@ def test_demo_station(tmp_path: Path) -> None:
     assert code == 0, err
     demo = out["demo"]
     assert demo["parcels"] >= 150 and demo["manifest"]["loaded"] == 30
+    # Sends at the counter too: rate cards are loaded, so a quote works on the first run.
+    code, sends, _ = run(db, "send", "list", "--from", "2000-01-01", "--to", "2100-01-01")
+    assert code == 0 and len(sends) == demo["sends"] >= 3
+    code, quote, err = run(db, "send", "quote", "--carrier", "SF", "--to-province", "北京",
+                           "--to-city", "北京", "--weight-g", "1500")
+    assert code == 0, err
+    assert quote["zone"] == "national" and quote["total_fen"] == 2300 + 1000
     statuses = {}
     code, parcels, _ = run(db, "find", "1", user="owner", pin="8888")
     from station import db as station_db

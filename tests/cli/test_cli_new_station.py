@@ -27,7 +27,8 @@ def _init(db: str) -> None:
 
 def test_intake_before_any_shelf_says_add_a_shelf_with_the_command(new_db: str) -> None:
     _init(new_db)
-    code, out, _ = run(new_db, "intake", "SF1400000000001", "--phone", "13812345678",
+    code, out, _ = run(new_db, "intake", "SF1400000000001",
+                       "--consent", "carrier", "--phone", "13812345678",
                        "--name", "王芳", user="wang", pin="8642")
     assert code != 0 and out["error"] == "no_shelves"
     assert "shelf add A --layers 5 --capacity S=10,M=6,L=2,XL=1" in out["message"]
@@ -50,7 +51,8 @@ def test_shelf_commands_end_to_end(new_db: str) -> None:
     by_name = {s["name"]: s for s in listed}
     assert set(by_name) == {"A", "B"} and len(by_name["A"]["slots"]) == 3
     # A parcel now finds a place; the pickup code names the shelf.
-    code, out, err = run(new_db, "intake", "SF1400000000002", "--phone", "13812345678",
+    code, out, err = run(new_db, "intake", "SF1400000000002",
+                         "--consent", "carrier", "--phone", "13812345678",
                          "--name", "王芳", **owner)
     assert code == 0, err
     assert out["pickup_code"][0] in "AB"
@@ -100,7 +102,8 @@ def test_deactivated_clerk_and_carrier_are_refused(new_db: str) -> None:
     assert run(new_db, "staff", "add", "amy", "--role", "clerk", "--pin", "1234", **owner)[0] == 0
     code, out, err = run(new_db, "staff", "deactivate", "amy", **owner)
     assert code == 0, err
-    code, out, _ = run(new_db, "intake", "SF1400000000003", "--phone", "13812345678",
+    code, out, _ = run(new_db, "intake", "SF1400000000003",
+                       "--consent", "carrier", "--phone", "13812345678",
                        user="amy", pin="1234")
     assert code != 0
     code, out, err = run(new_db, "staff", "activate", "amy", **owner)
@@ -109,7 +112,8 @@ def test_deactivated_clerk_and_carrier_are_refused(new_db: str) -> None:
     assert code == 0, err
     code, listed, _ = run(new_db, "carrier", "list")
     assert "SF" not in {c["code"] for c in listed}
-    code, out, _ = run(new_db, "intake", "SF1400000000004", "--phone", "13812345678",
+    code, out, _ = run(new_db, "intake", "SF1400000000004",
+                       "--consent", "carrier", "--phone", "13812345678",
                        "--carrier", "SF", user="amy", pin="1234")
     assert code != 0 and out["error"] == "carrier_inactive"
     assert "Settings" in out["message"]
@@ -120,7 +124,8 @@ def test_restore_onto_a_new_machine_with_the_backups_owner(new_db: str, tmp_path
     owner = {"user": "wang", "pin": "8642"}
     assert run(new_db, "shelf", "add", "A", "--layers", "2", "--capacity", "S=5,M=5",
                **owner)[0] == 0
-    assert run(new_db, "intake", "SF1400000000005", "--phone", "13812345678", "--name",
+    assert run(new_db, "intake", "SF1400000000005",
+               "--consent", "carrier", "--phone", "13812345678", "--name",
                "王芳", **owner)[0] == 0
     backup_file = tmp_path / "backup.db"
     code, out, err = run(new_db, "backup", "--out", str(backup_file), **owner)

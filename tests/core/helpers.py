@@ -22,6 +22,8 @@ def phone(n: int) -> str:
 def take_in(
     actor: Actor, number: str | None = None, *, person: int = 1, name: str = "张三", **extra: object
 ) -> ParcelView:
+    # The courier said the recipient agreed (intake asks when nobody has said).
+    extra.setdefault("consent_basis", "carrier")
     return intake(
         actor, IntakeRequest(tracking=number or tracking(), phone=phone(person), name=name, **extra)
     )  # type: ignore[arg-type]

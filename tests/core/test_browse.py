@@ -21,7 +21,8 @@ def stocked(clerk, owner):  # noqa: ANN001, ANN201
         with clock.frozen_at(start + timedelta(days=i % 20, minutes=i)):
             views.append(intake.intake(clerk, IntakeRequest(
                 tracking=f"{'SF' if i % 2 else 'YT'}{1000000000000 + i}", phone=f"1390000{i:04d}",
-                name=f"客户{i}", size="S", carrier="SF" if i % 2 else "YTO")))
+                name=f"客户{i}", size="S", carrier="SF" if i % 2 else "YTO",
+                consent_basis="carrier")))
     return views
 
 

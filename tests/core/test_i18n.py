@@ -188,7 +188,8 @@ def test_a_broken_translation_falls_back_to_english(monkeypatch: pytest.MonkeyPa
 
 
 def test_intake_duplicate_refusal_in_chinese(clerk: Actor) -> None:
-    request = IntakeRequest(tracking=tracking(), phone=phone(1), name="张三")
+    request = IntakeRequest(tracking=tracking(), phone=phone(1), name="张三",
+                            consent_basis="carrier")
     first = intake(clerk, request)
     set_language("zh_CN")
     with pytest.raises(Duplicate) as info:

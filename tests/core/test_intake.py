@@ -25,7 +25,8 @@ def test_intake_assigns_slot_and_code(clerk: Actor) -> None:
 
 
 def test_phone_is_normalised(clerk: Actor) -> None:
-    view = intake.intake(clerk, IntakeRequest(tracking=tracking(), phone="+86 138-0013-８０００"))
+    view = intake.intake(clerk, IntakeRequest(tracking=tracking(), phone="+86 138-0013-８０００",
+                                              consent_basis="phone_call"))
     assert Parcel.get_by_id(view.id).recipient_phone == "13800138000"
 
 

@@ -293,7 +293,8 @@ def test_intake_queues_one_message_with_code_address_and_hours(
 
 def test_privacy_label_without_full_number_gets_a_slip(owner: Actor, clerk: Actor) -> None:
     number = tracking()
-    view = intake.intake(clerk, intake.IntakeRequest(tracking=number, phone="138****5678"))
+    view = intake.intake(clerk, intake.IntakeRequest(tracking=number, phone="138****5678",
+                                                     consent_basis="carrier"))
     enqueue(clerk, view)
     [msg] = messages(parcel=view.id)
     assert msg.channel == "slip" and msg.phone is None

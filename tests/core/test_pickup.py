@@ -44,7 +44,8 @@ def test_last4_shared_by_two_people_gives_two_groups(clerk: Actor) -> None:
     take_in(clerk, "YT7000000000001", person=7, name="张三")
     from station.services.intake import IntakeRequest, intake
 
-    intake(clerk, IntakeRequest(tracking="YT7000000000002", phone="13912340007", name="李四"))
+    intake(clerk, IntakeRequest(tracking="YT7000000000002", phone="13912340007", name="李四",
+                                consent_basis="carrier"))
     groups = parcels.collectable_for(clerk, "0007")
     assert len(groups) == 2
     assert len(parcels.collectable_for(clerk, "0007", name="李四")) == 1

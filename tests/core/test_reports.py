@@ -83,7 +83,7 @@ def build_history(owner: Actor, clerk: Actor, seed: int, steps: int = 160) -> da
                         name=f"客户{serial}",
                         carrier=rng.choice(CARRIERS),
                         size="S",
-                        cod_fen=cod,
+                        cod_fen=cod, consent_basis="carrier",
                     ),
                 )
             elif roll < 0.70 and collectable:
@@ -292,7 +292,7 @@ def test_dwell_statistics(owner: Actor, clerk: Actor) -> None:
                         tracking=f"DW{i:012d}",
                         phone=f"1370000{i:04d}",
                         name="x",
-                        size="S",
+                        size="S", consent_basis="carrier",
                     ),
                 ).pickup_code
             )
@@ -313,7 +313,8 @@ def test_overdue_at_the_end_of_past_days(owner: Actor, clerk: Actor) -> None:
         view = intake(
             clerk,
             IntakeRequest(
-                tracking="SF123456789012", phone="13700000001", name="x", carrier="SF", size="S"
+                tracking="SF123456789012", phone="13700000001", name="x", carrier="SF", size="S",
+                consent_basis="carrier",
             ),
         )
     july = [date(2024, 7, d) for d in range(1, 7)]
@@ -363,7 +364,7 @@ def test_csv_export(report: reports.DailyReport, tmp_path: Path) -> None:
 def test_xlsx_export(report: reports.DailyReport, tmp_path: Path) -> None:
     out = reports.write_xlsx(report, tmp_path / "r.xlsx")
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Payments", "Carriers", "Clerks"]
+    assert wb.sheetnames == ["Summary", "Payments", "Carriers", "Clerks", "Safety"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2"
     summary = wb["Summary"]
@@ -439,7 +440,8 @@ def test_daily_report_reads_only_index_ranges(owner: Actor, clerk: Actor) -> Non
         for i in range(30):
             intake(
                 clerk,
-                IntakeRequest(tracking=f"NOW{i:010d}", phone=f"1360000{i:04d}", name="x", size="S"),
+                IntakeRequest(tracking=f"NOW{i:010d}", phone=f"1360000{i:04d}", name="x", size="S",
+                              consent_basis="carrier"),
             )
     handler = _Queries()
     logger = logging.getLogger("peewee")

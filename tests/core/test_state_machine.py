@@ -26,8 +26,10 @@ from station.models import (
     Staff,
     database_proxy,
 )
-from station.services import intake, returns, shelves, staff
+from station.models_pickup import BY_HAND, SCANNED, PickupCheck
+from station.services import intake, pickup_lookup, returns, shelves, staff
 from station.services.pickup import PickupRequest, pickup
+from station.services.pickup_checks import Check
 from station.services.station import init_station
 
 from .conftest_pg import fresh_pg_url
@@ -35,6 +37,15 @@ from .conftest_pg import fresh_pg_url
 SIZES = st.sampled_from(["S", "M", "L", "XL"])
 PEOPLE = st.integers(min_value=0, max_value=4)
 VALID_ID = "11010519491231002X"
+HOW = st.sampled_from(["scan_tracking", "scan_code", "hand"])
+REASONS = ("no scanner here", "标签破损看不清", "  label   torn  ")
+
+
+def _check(parcel: Parcel, how: str, reason: str) -> Check:
+    if how == "hand":
+        return Check(parcel.tracking, BY_HAND, reason=reason)
+    scanned = parcel.tracking if how == "scan_tracking" else parcel.pickup_code
+    return Check(parcel.tracking, SCANNED, scanned=scanned)
 
 
 class StationMachine(RuleBasedStateMachine):
@@ -78,7 +89,7 @@ class StationMachine(RuleBasedStateMachine):
                     phone=f"1380000{person:04d}",
                     name=f"P{person}",
                     size=size,
-                    cod_fen=cod,
+                    cod_fen=cod, consent_basis="carrier",
                 ),
             )
         except StationError as exc:
@@ -93,7 +104,8 @@ class StationMachine(RuleBasedStateMachine):
         before = Parcel.select().count()
         with pytest.raises(StationError):
             intake.intake(
-                self.actor, intake.IntakeRequest(tracking=parcel.tracking, phone="13800000000")
+                self.actor, intake.IntakeRequest(tracking=parcel.tracking, phone="13800000000",
+                                                 consent_basis="carrier"),
             )
         assert Parcel.select().count() == before
 
@@ -107,10 +119,14 @@ class StationMachine(RuleBasedStateMachine):
         chosen = data.draw(
             st.lists(st.sampled_from(mine), min_size=1, max_size=3, unique_by=lambda p: p.id)
         )
+        checks = tuple(
+            _check(p, data.draw(HOW), data.draw(st.sampled_from(REASONS))) for p in chosen
+        )
         result = pickup(
             self.actor,
             PickupRequest(
-                refs=tuple(p.pickup_code for p in chosen),
+                refs=tuple(p.tracking for p in chosen),
+                checks=checks,
                 id_number=VALID_ID,
                 method=method,
                 tendered_fen=sum(p.cod_fen for p in chosen) + 500,
@@ -118,6 +134,35 @@ class StationMachine(RuleBasedStateMachine):
         )
         assert result.change_fen == (500 if method == "cash" and result.due_fen else 0)
         self.collected.update(p.id for p in chosen)
+
+    @rule(data=st.data(), fault=st.sampled_from(["missing", "wrong_scan", "no_reason"]))
+    def collect_unconfirmed(self, data: st.DataObject, fault: str) -> None:
+        """A hand-over with a parcel not (properly) confirmed changes nothing."""
+        on_shelf = [p for p in self._active() if p.status in ("ON_SHELF", "RETURN_PENDING")]
+        if not on_shelf:
+            return
+        parcel = data.draw(st.sampled_from(on_shelf))
+        others = [p for p in self._active() if p.id != parcel.id]
+        if fault == "missing":
+            checks: tuple[Check, ...] = ()
+        elif fault == "wrong_scan":
+            wrong = data.draw(st.sampled_from(others)).tracking if others else "NOTAPARCEL1"
+            checks = (Check(parcel.tracking, SCANNED, scanned=wrong),)
+        else:
+            checks = (Check(parcel.tracking, BY_HAND, reason=data.draw(st.sampled_from(
+                [None, "", " ", "ok"]))),)
+        before = (Pickup.select().count(), PickupCheck.select().count())
+        with pytest.raises(StationError) as info:
+            pickup(
+                self.actor,
+                PickupRequest(refs=(parcel.tracking,), checks=checks, id_number=VALID_ID,
+                              method="cash"),
+            )
+        assert info.value.code in ("not_confirmed", "wrong_scan", "reason_required")
+        assert (Pickup.select().count(), PickupCheck.select().count()) == before
+        assert Parcel.get_by_id(parcel.id).status == parcel.status
+        if fault == "wrong_scan" and others:
+            pickup_lookup.record_wrong_scan(self.actor, checks[0].scanned or "", [parcel.id])
 
     @rule(data=st.data())
     def collect_again(self, data: st.DataObject) -> None:
@@ -207,6 +252,22 @@ class StationMachine(RuleBasedStateMachine):
             Parcel.select(fn.SUM(Parcel.cod_fen)).where(Parcel.status == PICKED_UP).scalar() or 0
         )
         assert ledger == paid == cod_out
+
+    @invariant()
+    def every_handed_out_parcel_has_one_confirmation(self) -> None:
+        if not hasattr(self, "actor"):
+            return
+        checks = list(PickupCheck.select())
+        assert len({(c.pickup_id, c.parcel_id) for c in checks}) == len(checks)
+        by_pickup = {(c.pickup_id, c.parcel_id): c for c in checks}
+        for p in Parcel.select().where(Parcel.status == PICKED_UP):
+            check = by_pickup[(p.pickup_id, p.id)]  # exactly one for the hand-over it left by
+            if check.how == BY_HAND:
+                assert check.reason and len(check.reason) >= 4 and check.scanned is None
+            else:
+                assert check.how == SCANNED and check.scanned in (p.tracking, p.pickup_code)
+        handed_out = PickupCheck.select().join(Pickup).where(Pickup.undone_at.is_null())
+        assert handed_out.count() == Parcel.select().where(Parcel.status == PICKED_UP).count()
 
     @invariant()
     def audit_chain_verifies(self) -> None:

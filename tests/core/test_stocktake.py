@@ -99,6 +99,11 @@ def test_whole_station_and_collected_parcels(clerk: Actor) -> None:
     assert result.missing == [] and result.misplaced == []
     assert result.unknown == [gone.tracking]  # collected: not at the station any more
     assert result.scanned == 3
+    # ... and it says who collected it and when, so it is not taken in again.
+    [seen] = result.collected
+    assert (seen.tracking, seen.status, seen.clerk) == (gone.tracking, "PICKED_UP", "amy")
+    assert seen.collected_by == gone.recipient_name and seen.at
+    assert result.to_json()["collected"][0]["tracking"] == gone.tracking
 
 
 def test_other_shelf_parcel_without_marker_is_reported_not_moved(clerk: Actor) -> None:

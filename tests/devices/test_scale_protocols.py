@@ -46,6 +46,7 @@ def test_stable_reading(rig):
 def test_motion_then_settles(rig):
     sim, scale, _ = rig
     sim.motion = True
+    sim.wait_next_frame()  # a live reading may be the frame sent just before the change
     live = scale.read_live()
     assert live.status == "motion" and not live.stable and not live.usable
     started = time.monotonic()

@@ -164,7 +164,8 @@ def test_preview_dialog(
     dialog = printing.PrintPreviewDialog(pdf, DocKind.RECEIPT, service, job_name="receipt R7")
     qtbot.addWidget(dialog)
     dialog.show()
-    assert "1 页 pages · 80×" in dialog.info.text()
+    assert "1 page(s) · 80×" in dialog.info.text()
+    assert dialog.print_button.text() == "Print" and dialog.windowTitle().endswith("receipt R7")
     assert dialog.printers.currentText() == NOWHERE
     saved = dialog.save_as(str(tmp_path / "copy.pdf"))
     assert saved is not None and saved.read_bytes() == pdf

@@ -41,7 +41,11 @@ def _cups_skip_reason() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(_cups_skip_reason() is not None, reason=str(_cups_skip_reason()))
+pytestmark = [
+    pytest.mark.skipif(_cups_skip_reason() is not None, reason=str(_cups_skip_reason())),
+    # One print queue and one output folder: these run one after another on one worker.
+    pytest.mark.xdist_group("cups"),
+]
 
 
 def _output_dirs() -> list[Path]:

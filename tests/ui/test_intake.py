@@ -94,12 +94,19 @@ def test_unknown_number_walks_phone_name_size_weight(make_window, qtbot, clerk, 
     qtbot.keyClicks(form.weight, "1250")
     qtbot.keyClick(form.weight, Qt.Key.Key_Return)
     wait_idle(qtbot)
+    # Nobody has said the recipient agreed: asked, not assumed.
+    assert screen.banner.kind == "warn" and "agree" in screen.banner.text()
+    assert focused() is form.consent
+    qtbot.keyClick(form.consent, Qt.Key.Key_Down)  # phone call: they agreed
+    qtbot.keyClick(form.consent, Qt.Key.Key_Return)
+    wait_idle(qtbot)
     assert screen.banner.kind == "ok", screen.banner.text()
     assert focused() is screen.scan_field
     stored = parcels.show(owner, "JT1234567890123")
     assert stored["carrier"] == "JT" and stored["size"] == "L"
     assert stored["weight_g"] == 1250 and stored["recipient_name"] == "Anna"
     assert stored["recipient_phone"] == "13612345678"
+    assert stored["consent_basis"] == "phone_call"
 
 
 def test_bad_phone_is_refused_in_place(make_window, qtbot, clerk) -> None:
@@ -197,6 +204,7 @@ def test_carrier_guess_can_be_changed(make_window, qtbot, clerk, owner) -> None:
     type_text(qtbot, screen.form.phone, "13612345679", enter=True)
     qtbot.keyClick(screen.form.name, Qt.Key.Key_Return)
     qtbot.keyClick(screen.form.size, Qt.Key.Key_Return)
+    screen.form.consent.setCurrentIndex(screen.form.consent.findData("carrier"))
     qtbot.keyClick(screen.form.weight, Qt.Key.Key_Return)
     wait_idle(qtbot)
     assert parcels.show(owner, "JT1234567890126")["carrier"] == "YTO"

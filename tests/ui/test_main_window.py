@@ -26,7 +26,7 @@ from ui import workers
 
 def test_function_keys_switch_screens_and_focus(make_window, qtbot, owner) -> None:
     window = make_window(owner)
-    expected = {Qt.Key.Key_F2: "pickup", Qt.Key.Key_F3: "parcels", Qt.Key.Key_F4: "shelves",
+    expected = {Qt.Key.Key_F2: "pickup", Qt.Key.Key_F3: "parcels", Qt.Key.Key_F4: "send",
                 Qt.Key.Key_F9: "settings", Qt.Key.Key_F1: "intake"}
     for key, name in expected.items():
         qtbot.keyClick(focused() or window, key)
@@ -69,6 +69,7 @@ def test_scale_weight_goes_into_intake_and_status_bar(make_window, qtbot, clerk,
     assert not screen.form.weight.isVisibleTo(screen)  # the scale weighs, nobody types
     type_text(qtbot, screen.form.phone, "13712345678", enter=True)
     qtbot.keyClick(screen.form.name, Qt.Key.Key_Return)
+    screen.form.consent.setCurrentIndex(screen.form.consent.findData("carrier"))  # asked
     qtbot.keyClick(screen.form.size, Qt.Key.Key_Return)  # no weight step with a scale
     wait_idle(qtbot)
     assert parcels.show(owner, "JT5550000000001")["weight_g"] == 1250
@@ -171,17 +172,17 @@ def _visible_texts(root: QWidget) -> list[tuple[str, str]]:
 def test_no_english_left_on_chinese_screens(make_window, qtbot, owner, clerk) -> None:
     settings.set_value(owner, "station_name", "幸福里驿站")
     intake.intake(clerk, IntakeRequest(tracking="YT4000000000001", phone="13800003333",
-                                       name="张伟", size="S", cod_fen=500))
+                                       name="张伟", size="S", cod_fen=500, consent_basis="carrier"))
     window = make_window(owner, language="zh_CN")
     problems = []
-    for name in ("intake", "pickup", "parcels", "shelves", "settings"):
+    for name in ("intake", "pickup", "send", "parcels", "shelves", "settings"):
         screen = window.show_screen(name)
         wait_idle(qtbot)
         if name == "pickup":
             scan(qtbot, screen.scan_field, "YT4000000000001")
             wait_idle(qtbot)
             scan(qtbot, screen.scan_field, "YT4000000000001")
-        pages = range(5) if name == "settings" else [0]
+        pages = range(screen.list.count()) if name == "settings" else [0]
         for row in pages:
             if name == "settings":
                 screen.list.setCurrentRow(row)

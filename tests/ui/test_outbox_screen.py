@@ -27,7 +27,7 @@ def _failed_sms(owner: Actor, clerk: Actor) -> tuple[int, int]:
     outbox.set_channel_config(owner, {"sms": {"enabled": True,
                                               "url": "https://sms.example.com/send"}})
     intake.intake(clerk, IntakeRequest(tracking="YT6000000000001", phone="13800005678",
-                                       name="赵敏", size="S"))
+                                       name="赵敏", size="S", consent_basis="carrier"))
     report = outbox.send_due({"sms": Broken()}, limit=1)
     assert report.failed == 1
     sms = OutboxMessage.get(OutboxMessage.channel == "sms")
@@ -139,7 +139,7 @@ def test_background_sender_starts_wakes_and_stops(make_window, qtbot, clerk) -> 
         worker = window.session.outbox_worker
         assert worker.is_alive()
         intake.intake(clerk, IntakeRequest(tracking="YT6000000000002", phone="13800001111",
-                                           name="钱多", size="S"))
+                                           name="钱多", size="S", consent_basis="carrier"))
         window.session.parcels_changed.emit()  # what the intake screen says: wakes it
         qtbot.waitUntil(lambda: OutboxMessage.get().status == "sent", timeout=10_000)
     finally:

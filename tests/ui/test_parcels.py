@@ -14,7 +14,8 @@ from ui.models.parcel_table import ParcelTableModel
 
 def _fill(clerk: Actor, n: int, prefix: str = "YT2", size: str = "S") -> list:
     return [intake.intake(clerk, IntakeRequest(tracking=f"{prefix}{i:012d}",
-                                               phone=f"139{i:08d}", name=f"客户{i}", size=size))
+                                               phone=f"139{i:08d}", name=f"客户{i}", size=size,
+                                               consent_basis="carrier"))
             for i in range(n)]
 
 
@@ -118,7 +119,7 @@ def test_carrier_date_overdue_and_shelf_filters(make_window, qtbot, clerk, big_s
 
     with clock.frozen_at(clock.now() - timedelta(days=20)):
         old = intake.intake(clerk, IntakeRequest(tracking="SF1500000000001", phone="13900000001",
-                                                 size="S"))
+                                                 size="S", consent_basis="carrier"))
     new = _fill(clerk, 3)
     window = make_window(clerk)
     screen = window.show_screen("parcels")

@@ -16,7 +16,7 @@ RESIDENT_ID = "11010519491231002X"  # a valid checksum
 
 def _take_in(clerk: Actor, tracking: str, phone: str, name: str, cod_fen: int = 0):  # noqa: ANN202
     return intake.intake(clerk, IntakeRequest(tracking=tracking, phone=phone, name=name,
-                                              size="S", cod_fen=cod_fen))
+                                              size="S", cod_fen=cod_fen, consent_basis="carrier"))
 
 
 def _pickup(window):  # noqa: ANN001, ANN202

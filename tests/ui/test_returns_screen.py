@@ -24,7 +24,7 @@ def _noon(days_ago: int) -> datetime:
 def _take_in(clerk: Actor, tracking: str, days_ago: int, n: int) -> str:
     with clock.frozen_at(_noon(days_ago)):
         intake.intake(clerk, IntakeRequest(tracking=tracking, phone=f"1380000{n:04d}",
-                                           name=f"客户{n}", size="S"))
+                                           name=f"客户{n}", size="S", consent_basis="carrier"))
     return tracking
 
 

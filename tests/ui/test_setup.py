@@ -112,6 +112,7 @@ def test_new_station_sets_up_logs_in_and_takes_the_first_parcel(fresh_window, qt
     ime_commit(form.name, "王芳")
     qtbot.keyClick(form.name, Qt.Key.Key_Return)
     qtbot.keyClick(form.size, Qt.Key.Key_Return)
+    form.consent.setCurrentIndex(form.consent.findData("carrier"))  # asked, never assumed
     form.weight.selectAll()
     qtbot.keyClicks(form.weight, "800")
     qtbot.keyClick(form.weight, Qt.Key.Key_Return)

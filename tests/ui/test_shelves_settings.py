@@ -1,4 +1,4 @@
-"""Shelves (F4) and Settings (F9) screens."""
+"""Shelves (Alt+H) and Settings (F9) screens."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tests.ui.conftest import ime_commit, type_text, wait_idle
 
 def test_shelf_map_shows_occupancy_and_slot_parcels(make_window, qtbot, clerk) -> None:
     view = intake.intake(clerk, IntakeRequest(tracking="YT3000000000001", phone="13800002222",
-                                              name="王芳", size="S"))
+                                              name="王芳", size="S", consent_basis="carrier"))
     window = make_window(clerk)
     screen = window.show_screen("shelves")
     wait_idle(qtbot)
@@ -30,7 +30,7 @@ def test_shelf_map_shows_occupancy_and_slot_parcels(make_window, qtbot, clerk) -
 def test_owner_adds_resizes_renames_and_cannot_remove_a_full_shelf(make_window, qtbot, owner,
                                                                    clerk, monkeypatch) -> None:
     intake.intake(clerk, IntakeRequest(tracking="YT3000000000002", phone="13800002222",
-                                       size="M"))
+                                       size="M", consent_basis="carrier"))
     window = make_window(owner)
     screen = window.show_screen("shelves")
     wait_idle(qtbot)

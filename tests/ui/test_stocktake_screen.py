@@ -16,7 +16,8 @@ from ui.screens.stocktake import STATE_KEY, StocktakeScreen
 
 def _take_in(clerk: Actor, tracking: str, slot: str, n: int) -> str:
     intake.intake(clerk, IntakeRequest(tracking=tracking, phone=f"1390000{n:04d}",
-                                       name=f"客户{n}", size="S", slot=slot))
+                                       name=f"客户{n}", size="S", slot=slot,
+                                       consent_basis="carrier"))
     return tracking
 
 

@@ -41,7 +41,7 @@ def _photo(tmp_path: Path) -> str:
 def test_overdue_highlight_parcel_ticket_followup_resolve(make_window, qtbot, clerk, owner,
                                                           tmp_path) -> None:
     parcel = intake.intake(clerk, IntakeRequest(tracking="YT5000000000001", phone="13800001234",
-                                                name="王芳", size="S"))
+                                                name="王芳", size="S", consent_basis="carrier"))
     with clock.frozen_at(clock.now() - timedelta(minutes=10)):
         late = tickets.open_ticket(clerk, "delay", "courier late", contact="13911112222")
     screen = _screen(make_window, qtbot, clerk)

@@ -148,9 +148,20 @@ def error_text(error: BaseException) -> str:
     if code == "door_delivery":
         return translate(
             "Errors",
-            "This recipient asked for door delivery. Call them and tick 'Consent by "
-            "phone call', or give the parcel back to the courier.",
+            "This recipient asked for door delivery. Call them and choose 'Phone call: "
+            "they agreed' under Consent, or give the parcel back to the courier.",
         )
+    if code == "consent_required":
+        return translate(
+            "Errors",
+            "Nobody has said yet that the recipient agreed to collect this parcel here. Ask "
+            "the courier or call the recipient, then choose how they agreed.",
+        )
+    if code == "collected_before":
+        return translate(
+            "Errors", "{0} already left the station; it is not taken in again. Put it aside "
+            "and show it to the owner."
+        ).format(det.get("tracking", ""))
     if code == "shelves_full":
         return translate(
             "Errors",

@@ -26,39 +26,15 @@ from station.domain.sizes import SIZES
 from station.services.views import ParcelView
 from ui import workers
 from ui.screens import paper
-from ui.screens.common import carrier_text, error_text, size_text, weight_text
+from ui.screens.common import error_text, size_text
+from ui.screens.intake_feedback import IntakeFeedback
 from ui.screens.intake_form import DamageDialog, Pending, RecipientForm, TakenList
+from ui.screens.intake_jobs import intake_job, scan_job, undo_job
 from ui.session import Session
 from ui.widgets.banner import Banner
-from ui.widgets.big_code import BigCode
 from ui.widgets.scan_field import ScanLineEdit
 
-
-def _scan_job(actor, raw: str, weight_g: int | None, size: str, note: str | None
-              ) -> tuple[str, Any, ParcelView | None]:  # noqa: ANN001 - worker thread
-    """Precheck, and take the parcel in right away when a manifest says who it is for."""
-    from station.services import intake
-
-    pre = intake.precheck(actor, raw)
-    if pre.on_shelf is not None:
-        return "duplicate", pre, pre.on_shelf
-    if pre.manifest_carrier is not None and not pre.door_delivery:
-        request = intake.IntakeRequest(tracking=pre.tracking, weight_g=weight_g, size=size,
-                                       damaged_note=note or None)
-        return "done", pre, intake.intake(actor, request)
-    return "details", pre, None
-
-
-def _intake_job(actor, values: dict[str, Any]) -> ParcelView:  # noqa: ANN001
-    from station.services import intake
-
-    return intake.intake(actor, intake.IntakeRequest(**values))
-
-
-def _undo_job(actor, tracking: str) -> ParcelView:  # noqa: ANN001
-    from station.services import intake
-
-    return intake.undo_intake(actor, tracking)
+DEFAULT_SIZE = "M"
 
 
 class IntakeScreen(QWidget):
@@ -101,11 +77,13 @@ class IntakeScreen(QWidget):
             scan_row.addWidget(button)
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(
                 lambda s=size: self.set_size(s))
-        self.size_buttons["M"].setChecked(True)
+        self.size_buttons[DEFAULT_SIZE].setChecked(True)
         root.addLayout(scan_row)
 
         self.banner = Banner(big=True)
         root.addWidget(self.banner)
+        self.feedback = IntakeFeedback(self.session, self.banner)
+        self.big = self.feedback.big
 
         middle = QHBoxLayout()
         self.form = RecipientForm(self.session)
@@ -114,8 +92,7 @@ class IntakeScreen(QWidget):
         self.form.scan_typed.connect(self.on_scan)
         middle.addWidget(self.form, 5)
         right = QVBoxLayout()
-        self.big = BigCode()
-        right.addWidget(self.big, 1)
+        right.addWidget(self.feedback, 1)
         self.damage_chip = QLabel()
         self.damage_chip.setWordWrap(True)
         self.damage_chip.setStyleSheet("background: #fee2e2; color: #7f1d1d; border-radius: 4px;"
@@ -179,11 +156,18 @@ class IntakeScreen(QWidget):
 
     def set_size(self, size: str) -> None:
         self.size_buttons[size].setChecked(True)
-        self.banner.show_message("info", self.tr("Size for the next scans: {0}").format(
+        self.banner.show_message("info", self.tr("Size for the next scan: {0}").format(
             size_text(size)))
 
     def current_size(self) -> str:
-        return next((s for s, b in self.size_buttons.items() if b.isChecked()), "M")
+        return next((s for s, b in self.size_buttons.items() if b.isChecked()), DEFAULT_SIZE)
+
+    def take_size(self) -> str:
+        """The size chosen for this scan; the next one starts from the default again (a size
+        chosen for one big parcel must not stick to the forty small ones after it)."""
+        size = self.current_size()
+        self.size_buttons[DEFAULT_SIZE].setChecked(True)
+        return size
 
     # -- scanning ----------------------------------------------------------------------------
     def on_scan(self, text: str) -> None:
@@ -197,10 +181,11 @@ class IntakeScreen(QWidget):
         self.inflight += 1
         note, self.damage_note = self.damage_note, ""
         self._show_damage()
+        size = self.take_size()
         self.banner.show_message("info", self.tr("Checking {0}…").format(text))
-        workers.run(_scan_job, self.session.actor, text, self.session.stable_weight(),
-                    self.current_size(), note or None, owner=self,
-                    on_done=lambda r, note=note: self._scanned(r, note),
+        workers.run(scan_job, self.session.actor, text, self.session.stable_weight(),
+                    size, note or None, owner=self,
+                    on_done=lambda r, note=note, size=size: self._scanned(r, note, size),
                     on_error=lambda e, t=text, note=note: self._scan_failed(e, t, note))
 
     def _is_waiting(self, text: str) -> bool:
@@ -208,7 +193,7 @@ class IntakeScreen(QWidget):
         pending = [self.form.pending] if self.form.pending else []
         return any(p.tracking == upper for p in pending + self.waiting)
 
-    def _scanned(self, result: tuple[str, Any, ParcelView | None], note: str) -> None:
+    def _scanned(self, result: tuple[str, Any, Any], note: str, size: str) -> None:
         self.inflight -= 1
         kind, pre, view = result
         if not self.session.knows_carriers(pre.carrier_guess):
@@ -216,18 +201,15 @@ class IntakeScreen(QWidget):
         if kind == "done":
             self._taken_in(view)
         elif kind == "duplicate":
-            self.big.show_code(self.tr("ALREADY ON THE SHELF"), view.pickup_code or "",
-                               view.slot or "", self._detail(view), "warn")
-            self.banner.show_message("warn", self.tr(
-                "{0} is already here: {1}, pickup code {2}. Nothing was changed.").format(
-                view.tracking, view.slot or "—", view.pickup_code or "—"))
+            self.feedback.duplicate(view)
+        elif kind == "collected":
+            self._keep_note(note)
+            self.feedback.collected(view)
         else:
-            if note:
-                self.damage_note = note  # keep it for the form's intake
-                self._show_damage()
+            self._keep_note(note)
             pending = Pending(pre.tracking, tuple(pre.carrier_guess), pre.manifest_name,
                               pre.manifest_phone_masked, pre.manifest_carrier,
-                              pre.door_delivery)
+                              pre.door_delivery, size=size, consent=pre.consent)
             if self.form.pending is None:
                 self._open_form(pending)
             else:
@@ -236,17 +218,25 @@ class IntakeScreen(QWidget):
                     "{0} needs the recipient's details: it waits behind {1} ({2} waiting)."
                 ).format(pending.tracking, self.form.pending.tracking, len(self.waiting)))
 
-    def _scan_failed(self, error: BaseException, text: str, note: str) -> None:
-        self.inflight -= 1
+    def _keep_note(self, note: str) -> None:
+        """A damage note that went with a scan not taken in waits for the next one."""
         if note and not self.damage_note:
             self.damage_note = note
             self._show_damage()
-        self.big.show_code(self.tr("NOT TAKEN IN"), "—", "", text, "error")
-        self.banner.show_message("error", error_text(error))
+
+    def _scan_failed(self, error: BaseException, text: str, note: str) -> None:
+        self.inflight -= 1
+        self._keep_note(note)
+        self.feedback.failed(text, error_text(error))
 
     def _open_form(self, pending: Pending) -> None:
-        self.form.load(pending, self.current_size())
+        self.form.load(pending, pending.size)
         self.form.setEnabled(True)
+        if pending.manifest_carrier is not None and not pending.door_delivery:
+            self.feedback.question(self.form.consent_question())
+            self.form.ask_consent()
+            self.feedback.waiting(pending.tracking)
+            return
         if pending.door_delivery:
             self.banner.show_message("warn", self.tr(
                 "{0}: the recipient asked for door delivery. Call for consent first."
@@ -255,7 +245,7 @@ class IntakeScreen(QWidget):
             self.banner.show_message("warn", self.tr(
                 "{0} is not in a loaded manifest: type the phone number, Enter, name, Enter, "
                 "size, Enter.").format(pending.tracking))
-        self.big.show_code(self.tr("WHO IS IT FOR?"), "…", "", pending.tracking, "warn")
+        self.feedback.waiting(pending.tracking)
         self.form.start()
 
     # -- the recipient form ----------------------------------------------------------------
@@ -273,7 +263,7 @@ class IntakeScreen(QWidget):
         self.form.setEnabled(False)  # one Enter, one intake
         self.inflight += 1
         self.banner.show_message("info", self.tr("Taking in {0}…").format(values["tracking"]))
-        workers.run(_intake_job, self.session.actor, values, owner=self,
+        workers.run(intake_job, self.session.actor, values, owner=self,
                     on_done=self._form_done, on_error=self._form_failed)
 
     def _form_done(self, view: ParcelView) -> None:
@@ -286,8 +276,18 @@ class IntakeScreen(QWidget):
     def _form_failed(self, error: BaseException) -> None:
         self.inflight -= 1
         self.form.setEnabled(True)
-        self.banner.show_message("error", error_text(error))
         code = getattr(error, "code", "")
+        if code == "consent_required":
+            self.feedback.question(self.form.consent_question())
+            self.form.ask_consent()
+            return
+        if code == "collected_before":
+            from station.services.collected import LeftParcel
+
+            self.feedback.collected(LeftParcel(**error.details))  # type: ignore[attr-defined]
+            self._next_form()
+            return
+        self.feedback.refused(error_text(error))
         if code == "door_delivery":
             self.form.consent.setFocus()
         elif code == "duplicate":
@@ -314,23 +314,13 @@ class IntakeScreen(QWidget):
     # -- after an intake -------------------------------------------------------------------
     def _taken_in(self, view: ParcelView) -> None:
         self.taken.append(view)
-        self.big.show_code(self.tr("Put it on {0}").format(view.slot or ""),
-                           view.pickup_code or "", view.slot or "", self._detail(view), "ok")
-        extra = self.tr(" — marked damaged") if view.damaged else ""
-        self.banner.show_message("ok", self.tr("Taken in: {0} → {1}, code {2}").format(
-            view.tracking, view.slot or "", view.pickup_code or "") + extra)
+        self.feedback.taken(view)
         self.table.add(view)
         self.undo_button.setEnabled(True)
         self._update_count()
         self.session.parcels_changed.emit()
         if self.print_stickers:
             paper.print_sticker(self.session, self, view.tracking)
-
-    def _detail(self, view: ParcelView) -> str:
-        parts = [view.tracking, carrier_text(view.carrier, self.session.carriers),
-                 view.recipient_name, view.recipient_phone, size_text(view.size),
-                 weight_text(view.weight_g)]
-        return " · ".join(p for p in parts if p)
 
     def _update_count(self) -> None:
         self.count_label.setText(self.tr("Taken in this session: {0}").format(
@@ -355,7 +345,7 @@ class IntakeScreen(QWidget):
             return
         view = self.taken[-1]
         self.undo_button.setEnabled(False)
-        workers.run(_undo_job, self.session.actor, view.tracking, owner=self,
+        workers.run(undo_job, self.session.actor, view.tracking, owner=self,
                     on_done=self._undone, on_error=self._undo_failed)
 
     def _undone(self, view: ParcelView) -> None:
@@ -364,9 +354,7 @@ class IntakeScreen(QWidget):
             self.table.removeRow(0)
         self.undo_button.setEnabled(bool(self.taken))
         self._update_count()
-        self.big.show_code(self.tr("UNDONE"), view.pickup_code or "", view.slot or "",
-                           self.tr("Take {0} off the shelf and scan it again.").format(
-                               view.tracking), "warn")
+        self.feedback.undone(view)
         self.banner.show_message("warn", self.tr("Intake of {0} was undone; its slot is free "
                                                  "again.").format(view.tracking))
         self.session.parcels_changed.emit()

@@ -13,7 +13,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -53,6 +52,8 @@ class Pending:
     manifest_phone: str = ""  # masked, when the manifest knows the phone
     manifest_carrier: str | None = None
     door_delivery: bool = False
+    size: str = "M"  # chosen for this scan (the size buttons reset after each scan)
+    consent: str | None = None  # known basis (manifest, standing consent); None: ask
 
 
 class RecipientForm(QGroupBox):
@@ -85,7 +86,7 @@ class RecipientForm(QGroupBox):
         self.weight.setRange(0, 100_000)
         self.weight.setSingleStep(50)
         self.cod = MoneyInput()
-        self.consent = QCheckBox()
+        self.consent = QComboBox()  # how the recipient agreed: asked, never defaulted
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #b91c1c; font-weight: 600;")
@@ -155,7 +156,7 @@ class RecipientForm(QGroupBox):
         self.name.clear()
         self.cod.clear()
         self.weight.setValue(0)
-        self.consent.setChecked(False)
+        self.fill_consent(pending.consent if pending else None)
         self.note.clear()
         self.size.setCurrentIndex(max(0, self.size.findData(size)))
         self.fill_carriers()
@@ -171,7 +172,7 @@ class RecipientForm(QGroupBox):
             self.phone.setPlaceholderText(pending.manifest_phone)
         if pending.door_delivery:
             self.note.setText(self.tr("This recipient asked for door delivery: call them for "
-                                      "consent, then tick 'Consent by phone call'."))
+                                      "consent, then choose 'Phone call: they agreed'."))
         self.weight.setVisible(not self.session.has_scale)
         self.labels[5].setVisible(not self.session.has_scale)
 
@@ -219,11 +220,33 @@ class RecipientForm(QGroupBox):
             "size": self.size.currentData(),
             "weight_g": weight,
             "cod_fen": self.cod.fen(),
-            "consent_basis": "phone_call" if self.consent.isChecked() else None,
+            "consent_basis": self.consent.currentData() or None,
         }
 
     def start(self) -> None:
         self.phone.setFocus()
+
+    # -- consent: asked when nobody has said, never defaulted ---------------------------
+    def fill_consent(self, known: str | None = None) -> None:
+        self.consent.clear()
+        if known:
+            names = {"manifest": self.tr("Agreed: the carrier's manifest says so"),
+                     "standing": self.tr("Agreed: standing consent on record")}
+            self.consent.addItem(names.get(known, known), "")
+        else:
+            self.consent.addItem(self.tr("Not asked yet"), "")
+        self.consent.addItem(self.tr("Phone call: they agreed"), "phone_call")
+        self.consent.addItem(self.tr("The courier confirmed they agreed"), "carrier")
+
+    def consent_question(self) -> str:
+        who = self.name.text().strip() or (self.pending.tracking if self.pending else "")
+        return self.tr("How did {0} agree to collect it here? In 'Consent' choose (↓) phone "
+                       "call or the courier confirmed it, then Enter. Nobody agreed: Esc, and "
+                       "give the parcel back to the courier.").format(who)
+
+    def ask_consent(self) -> None:
+        self.note.setText(self.consent_question())
+        self.consent.setFocus()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:
@@ -233,7 +256,8 @@ class RecipientForm(QGroupBox):
     def retranslate(self) -> None:
         self.setTitle(self.tr("Not in a manifest: who is it for?"))
         texts = (self.tr("Parcel"), self.tr("Carrier"), self.tr("Phone"), self.tr("Name"),
-                 self.tr("Size"), self.tr("Weight (g)"), self.tr("Cash on delivery"), "")
+                 self.tr("Size"), self.tr("Weight (g)"), self.tr("Cash on delivery"),
+                 self.tr("Consent"))
         for label, text in zip(self.labels, texts, strict=True):
             label.setText(text)
         self.phone.setPlaceholderText(self.tr("13812345678, or 5678-123 from a privacy label"))
@@ -242,7 +266,9 @@ class RecipientForm(QGroupBox):
             self.size.setItemText(i, size_text(size))
         self.weight.setSuffix(" g")
         self.weight.setSpecialValueText(self.tr("not weighed"))
-        self.consent.setText(self.tr("Consent by phone call"))
+        chosen = self.consent.currentIndex()
+        self.fill_consent(self.pending.consent if self.pending else None)
+        self.consent.setCurrentIndex(max(0, chosen))
         self.ok.setText(self.tr("Take in (Enter)"))
         self.cancel.setText(self.tr("Skip (Esc)"))
         self.fill_carriers()

@@ -30,13 +30,15 @@ from ui.screens.common import (
     status_text,
     weight_text,
 )
+from ui.screens.pickup_undo_dialog import UndoPickupPanel
 from ui.session import Session
 from ui.widgets.banner import Banner
 
 # Audit actions as the clerk reads them.
 ACTIONS = ("parcel.intake", "parcel.pickup", "parcel.move", "parcel.mark_return",
            "parcel.unmark_return", "parcel.handover", "parcel.missing", "parcel.found",
-           "pickup.id_failed", "parcel.reprint_sticker", "pickup.reprint_receipt")
+           "pickup.id_failed", "parcel.reprint_sticker", "pickup.reprint_receipt",
+           "parcel.set_phone", "parcel.seen_after_leaving", "pickup.undo")
 
 
 def _show_job(actor, tracking: str) -> dict[str, Any]:  # noqa: ANN001
@@ -51,6 +53,12 @@ def _reprint_job(actor, what: str, key: str) -> bytes:  # noqa: ANN001
     if what == "sticker":
         return paperwork.reprint_sticker(actor, key).read_bytes()
     return paperwork.reprint_receipt(actor, key).read_bytes()
+
+
+def _phone_job(actor, tracking: str, phone: str, reason: str) -> Any:  # noqa: ANN001, ANN401
+    from station.services import parcels
+
+    return parcels.set_phone(actor, tracking, phone, reason)
 
 
 def _action_job(actor, action: str, tracking: str, slot: str) -> Any:  # noqa: ANN001, ANN401
@@ -101,6 +109,17 @@ class ParcelDetail(QWidget):
         move_row.addWidget(self.slot_field, 1)
         move_row.addWidget(self.move_button)
         box.addLayout(move_row)
+        phone_row = QHBoxLayout()  # record or correct the recipient's own number
+        self.phone_field, self.phone_reason = QLineEdit(), QLineEdit()
+        self.phone_field.setMaxLength(30)
+        self.phone_reason.setMaxLength(200)
+        self.phone_reason.returnPressed.connect(self.correct_phone)
+        self.phone_button = QPushButton()
+        self.phone_button.clicked.connect(self.correct_phone)
+        phone_row.addWidget(self.phone_field, 2)
+        phone_row.addWidget(self.phone_reason, 3)
+        phone_row.addWidget(self.phone_button)
+        box.addLayout(phone_row)
         row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for action in ("return", "unreturn", "missing", "found"):
@@ -116,6 +135,9 @@ class ParcelDetail(QWidget):
             self.buttons[what] = button
             paper_row.addWidget(button)
         box.addLayout(paper_row)
+        self.undo = UndoPickupPanel(session)  # owner, on the day: undo the whole hand-over
+        self.undo.undone.connect(self._undone)
+        box.addWidget(self.undo)
         layout.addWidget(self.actions)
         self.banner = Banner(auto_hide=True)
         layout.addWidget(self.banner)
@@ -138,6 +160,7 @@ class ParcelDetail(QWidget):
     def show_parcel(self, data: dict[str, Any] | None) -> None:
         self.data = data
         self.actions.setVisible(data is not None)
+        self.undo.show_for(data)
         if data is None:
             self.title.setText(self.tr("Select a parcel to see its history."))
             for value in self.values.values():
@@ -149,7 +172,8 @@ class ParcelDetail(QWidget):
         v["status"].setText(status_text(data["status"]))
         v["pickup_code"].setText(data["pickup_code"] or "")
         v["slot"].setText(data["slot"] or "")
-        v["recipient"].setText(f"{data['recipient_name']}  {data['recipient_phone']}")
+        v["recipient"].setText(f"{data['recipient_name']}  {data['recipient_phone']}" + (
+            "" if data.get("phone_known", True) else "  " + self.tr("(own number not known)")))
         v["carrier"].setText(carrier_text(data["carrier"], self.session.carriers))
         v["size"].setText(size_text(data["size"]))
         v["weight"].setText(weight_text(data["weight_g"]))
@@ -168,6 +192,8 @@ class ParcelDetail(QWidget):
         active = status in ("ON_SHELF", "RETURN_PENDING", "MISSING")
         self.slot_field.setEnabled(active)
         self.move_button.setEnabled(active)
+        for widget in (self.phone_field, self.phone_reason, self.phone_button):
+            widget.setEnabled(active)
         self.buttons["return"].setEnabled(status == "ON_SHELF")
         self.buttons["unreturn"].setEnabled(status == "RETURN_PENDING")
         self.buttons["missing"].setEnabled(status in ("ON_SHELF", "RETURN_PENDING"))
@@ -208,12 +234,45 @@ class ParcelDetail(QWidget):
         workers.run(_action_job, self.session.actor, action, self.data["tracking"], slot,
                     owner=self, on_done=self._acted, on_error=self._failed)
 
+    def correct_phone(self) -> None:
+        """The recipient's own number, given at the counter (a privacy waybill) or put right
+        (a typo at intake); audited with the reason."""
+        if self.data is None or self.session.actor is None:
+            return
+        phone, reason = self.phone_field.text().strip(), self.phone_reason.text().strip()
+        if not phone:
+            self.banner.show_message("warn", self.tr("Type the recipient's own full number."))
+            self.phone_field.setFocus()
+            return
+        if not reason:
+            self.banner.show_message("warn", self.tr("Say why (e.g. 'recipient gave it')."))
+            self.phone_reason.setFocus()
+            return
+        workers.run(_phone_job, self.session.actor, self.data["tracking"], phone, reason,
+                    owner=self, on_done=self._phone_set, on_error=self._failed)
+
+    def _phone_set(self, view: Any) -> None:  # noqa: ANN401
+        self.phone_field.clear()
+        self.phone_reason.clear()
+        self.banner.show_message("ok", self.tr("{0}: phone is now {1}.").format(
+            view.tracking, view.recipient_phone))
+        self.changed.emit(view)
+        self.load(view.tracking)
+
     def _acted(self, view: Any) -> None:  # noqa: ANN401
         self.slot_field.clear()
         self.banner.show_message("ok", self.tr("{0}: now {1}, {2}.").format(
             view.tracking, status_text(view.status), view.slot or "—"))
         self.changed.emit(view)
         self.load(view.tracking)
+
+    def _undone(self, result: Any) -> None:  # noqa: ANN401
+        self.banner.show_message("ok", self.tr("Pickup {0} undone: {1}").format(
+            result.receipt_no, "; ".join(f"{p.tracking} → {p.slot} {p.pickup_code}"
+                                         for p in result.parcels)))
+        self.session.parcels_changed.emit()
+        if self.data is not None:
+            self.load(self.data["tracking"])
 
     def _failed(self, error: BaseException) -> None:
         self.banner.show_message("error", error_text(error))
@@ -228,6 +287,9 @@ class ParcelDetail(QWidget):
             "pickup.id_failed": self.tr("ID check failed"),
             "parcel.reprint_sticker": self.tr("Sticker reprinted"),
             "pickup.reprint_receipt": self.tr("Receipt reprinted"),
+            "parcel.set_phone": self.tr("Phone recorded or corrected"),
+            "parcel.seen_after_leaving": self.tr("Scanned again after it left"),
+            "pickup.undo": self.tr("Pickup undone"),
         }
         return names.get(action, action)
 
@@ -246,6 +308,9 @@ class ParcelDetail(QWidget):
         self.actions.setTitle(self.tr("Actions"))
         self.slot_field.setPlaceholderText(self.tr("New slot, e.g. B-2"))
         self.move_button.setText(self.tr("Move"))
+        self.phone_field.setPlaceholderText(self.tr("Recipient's own phone"))
+        self.phone_reason.setPlaceholderText(self.tr("Why (e.g. recipient gave it)"))
+        self.phone_button.setText(self.tr("Correct phone"))
         self.buttons["return"].setText(self.tr("Mark for return"))
         self.buttons["unreturn"].setText(self.tr("Cancel return"))
         self.buttons["missing"].setText(self.tr("Mark missing"))

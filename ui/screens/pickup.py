@@ -22,9 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.models_pickup import BY_HAND, SCANNED
+from station.services.pickup_checks import Check
 from station.services.views import ParcelView
 from ui import workers
 from ui.screens import paper
+from ui.screens import pickup_safety as safety
 from ui.screens.common import error_text, money
 from ui.screens.pickup_dialogs import IdCheckDialog, IdInfo
 from ui.screens.pickup_parts import HandoverTable, PeopleChooser
@@ -33,18 +36,6 @@ from ui.widgets.banner import Banner
 from ui.widgets.payment_box import METHODS, PaymentBox
 from ui.widgets.scan_field import ScanLineEdit
 from ui.widgets.signature_pad import SignaturePad
-
-
-def _lookup_job(actor, text: str, name: str | None) -> tuple[list[list[ParcelView]], str]:  # noqa: ANN001
-    from station.services import parcels, settings
-
-    return parcels.collectable_for(actor, text, name), str(settings.get("id_check_policy"))
-
-
-def _pickup_job(actor, request) -> Any:  # noqa: ANN001, ANN401
-    from station.services import pickup
-
-    return pickup.pickup(actor, request)
 
 
 class PickupScreen(QWidget):
@@ -72,7 +63,7 @@ class PickupScreen(QWidget):
         self.scan_field.installEventFilter(self)
         self.next_button = QPushButton()
         self.next_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.next_button.clicked.connect(self.clear)
+        self.next_button.clicked.connect(self.next_person)
         row.addWidget(self.search_label)
         row.addWidget(self.scan_field, 1)
         row.addWidget(self.next_button)
@@ -92,6 +83,7 @@ class PickupScreen(QWidget):
         left.addWidget(self.who)
         self.table = HandoverTable(self.session)
         self.table.ticks_changed.connect(self._refresh)
+        self.table.hand_tick_wanted.connect(self.tick_by_hand)
         left.addWidget(self.table, 1)
         middle.addLayout(left, 3)
 
@@ -113,6 +105,7 @@ class PickupScreen(QWidget):
         right.addWidget(self.id_box)
         self.payment = PaymentBox()
         right.addWidget(self.payment)
+        self.payment.tendered.returnPressed.connect(self.complete)  # cash counted: Enter
         self.sign_box = QGroupBox()
         sign_layout = QVBoxLayout(self.sign_box)
         self.signature = SignaturePad()
@@ -135,7 +128,7 @@ class PickupScreen(QWidget):
         root.addLayout(middle, 1)
 
         QShortcut(QKeySequence("F12"), self).activated.connect(self.complete)
-        QShortcut(QKeySequence("Esc"), self).activated.connect(self.clear)
+        QShortcut(QKeySequence("Esc"), self).activated.connect(self.next_person)
         QShortcut(QKeySequence("F7"), self).activated.connect(lambda: self.check_id(False))
         QShortcut(QKeySequence("F8"), self).activated.connect(lambda: self.check_id(True))
         for i, method in enumerate(METHODS):
@@ -172,7 +165,7 @@ class PickupScreen(QWidget):
         self.busy = True
         self.last_query = text
         self.banner.show_message("info", self.tr("Looking up {0}…").format(text))
-        workers.run(_lookup_job, self.session.actor, text, name, owner=self,
+        workers.run(safety.lookup_job, self.session.actor, text, name, owner=self,
                     on_done=self._found, on_error=self._lookup_failed)
 
     def _found(self, result: tuple[list[list[ParcelView]], str]) -> None:
@@ -222,13 +215,16 @@ class PickupScreen(QWidget):
             self.banner.show_message("error", self.tr(
                 "WRONG PARCEL: {0} is not for this person. Put it back! (Esc starts over for "
                 "the next person.)").format(text))
+            workers.run(safety.wrong_scan_job, self.session.actor, text,
+                        [v.id for v in self.parcels], owner=self,
+                        on_error=self._wrong_scan_unrecorded)
             return
         row, view = found
         if view.id in self.ticked:
             self.banner.show_message("info", self.tr("{0} is already checked.").format(
                 view.tracking))
             return
-        self.table.tick(row)
+        self.table.tick(row, Check(view.tracking, SCANNED, scanned=text))
         left = len(self.parcels) - len(self.ticked)
         if left:
             self.banner.show_message("ok", self.tr("✓ {0} ({1}). {2} more to scan.").format(
@@ -236,6 +232,38 @@ class PickupScreen(QWidget):
         else:
             self.banner.show_message("ok", self.tr(
                 "✓ All checked ({0}). Enter or F12 completes.").format(len(self.parcels)))
+
+    def _wrong_scan_unrecorded(self, error: BaseException) -> None:
+        self.banner.show_message("error", self.tr("WRONG PARCEL: put it back! It could not be "
+                                                  "recorded: {0}").format(error_text(error)))
+
+    def tick_by_hand(self, row: int) -> None:
+        """A click on an empty tick box: tick only with the clerk's reason for not scanning."""
+        if self.busy or not 0 <= row < len(self.parcels):
+            return
+        view = self.parcels[row]
+        reason = safety.ask_hand_reason(self.window(), view.tracking, view.slot)
+        self.window().activateWindow()
+        self.scan_field.setFocus()
+        if reason is None:
+            self.banner.show_message("info", self.tr(
+                "{0} is not ticked: scan its barcode.").format(view.tracking))
+            return
+        self.table.tick(row, Check(view.tracking, BY_HAND, reason=reason))
+        self.banner.show_message("warn", self.tr("✓ {0} ticked by hand: {1}").format(
+            view.tracking, reason))
+
+    def next_person(self) -> None:
+        """Esc / Next person: ticks not yet handed over are dropped only when the clerk says."""
+        if self.busy:
+            return
+        if self.ticked:
+            dropping = safety.ask_drop(self.window(), len(self.ticked))
+            self.window().activateWindow()
+            self.scan_field.setFocus()
+            if not dropping:
+                return
+        self.clear()
 
     def chosen(self) -> list[ParcelView]:
         return self.table.chosen()
@@ -273,6 +301,9 @@ class PickupScreen(QWidget):
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         if accepted:
             self.id_info = dialog.info()
+        elif why := safety.id_mismatch(dialog):  # closed on a mismatch: a failed ID check
+            workers.run(safety.id_failed_job, self.session.actor, [v.id for v in self.parcels],
+                        why, owner=self)
         self.window().activateWindow()  # F12 and the other keys belong to the window again
         self._refresh()
         self.scan_field.setFocus()
@@ -285,6 +316,15 @@ class PickupScreen(QWidget):
             self.banner.show_message("error", self.tr(
                 "Scan each parcel's barcode first ({0} to scan).").format(len(self.parcels)))
             return
+        if len(self.ticked) < len(self.parcels):
+            handing = safety.ask_partial(self.window(), len(self.ticked), len(self.parcels))
+            self.window().activateWindow()
+            self.scan_field.setFocus()
+            if not handing:
+                self.banner.show_message("info", self.tr(
+                    "Scan the other parcels ({0} left), then Enter or F12.").format(
+                    len(self.parcels) - len(self.ticked)))
+                return
         if self.id_needed() and self.id_info is None and not self.check_id(proxy=False):
             self.banner.show_message("warn", self.tr("An ID check is needed before handing over."))
             return
@@ -296,7 +336,7 @@ class PickupScreen(QWidget):
 
         info = self.id_info
         request = PickupRequest(
-            refs=tuple(v.tracking for v in self.chosen()),
+            refs=tuple(v.tracking for v in self.chosen()), checks=self.table.chosen_checks(),
             id_type=info.id_type if info else None, id_number=info.id_number if info else None,
             id_name=info.id_name if info else None, proxy_name=info.proxy_name if info else None,
             proxy_phone=info.proxy_phone if info else None, method=self.payment.method(),
@@ -304,7 +344,7 @@ class PickupScreen(QWidget):
         self.busy = True
         self._refresh()
         self.banner.show_message("info", self.tr("Handing over…"))
-        workers.run(_pickup_job, self.session.actor, request, owner=self,
+        workers.run(safety.pickup_job, self.session.actor, request, owner=self,
                     on_done=self._done, on_error=self._failed)
 
     def _done(self, result: Any) -> None:  # noqa: ANN401 - PickupResult

@@ -18,23 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.domain.carriers import normalize_tracking
-from station.domain.codes import format_pickup_code, parse_pickup_code
-from station.errors import StationError
+from station.services.pickup_checks import Check
+from station.services.pickup_checks import scan_key as _core_scan_key
 from station.services.views import ParcelView
 from ui.screens.common import carrier_text, money, status_text
 from ui.session import Session
 
 
 def scan_key(text: str) -> str:
-    """A scan as a comparable key: the canonical pickup code, or the tracking number."""
-    code = parse_pickup_code(text)
-    if code is not None:
-        return format_pickup_code(*code)
-    try:
-        return normalize_tracking(text)
-    except StationError:
-        return text.strip().upper()
+    """A scan as a comparable key: the canonical pickup code, or the tracking number (the
+    core's rule, so the screen and pickup() agree on what a scan identifies)."""
+    return _core_scan_key(text)
 
 
 class PeopleChooser(QGroupBox):
@@ -118,15 +112,17 @@ class PeopleChooser(QGroupBox):
 
 class HandoverTable(QTableWidget):
     """One person's parcels on the shelf; a tick per parcel confirmed by its scan (or, when
-    there is no scanner, by a click on the box)."""
+    there is no scanner, by a click on the box: the screen asks why before it ticks)."""
 
     ticks_changed = Signal()
+    hand_tick_wanted = Signal(int)  # row: the clerk clicked an empty tick box
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(0, 8, parent)
         self.session = session
         self.parcels: list[ParcelView] = []
-        self.ticked: set[int] = set()
+        self.checks: dict[int, Check] = {}  # parcel id → how it was confirmed
+        self._ticking = False
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # scans stay in the scan field
@@ -139,7 +135,7 @@ class HandoverTable(QTableWidget):
         self.retranslate()
 
     def load(self, group: list[ParcelView]) -> None:
-        self.parcels, self.ticked = list(group), set()
+        self.parcels, self.checks = list(group), {}
         self.blockSignals(True)
         self.setRowCount(len(group))
         for row, view in enumerate(group):
@@ -172,7 +168,7 @@ class HandoverTable(QTableWidget):
         return ", ".join(notes)
 
     def reset(self) -> None:
-        self.parcels, self.ticked = [], set()
+        self.parcels, self.checks = [], {}
         self.setRowCount(0)
         self.ticks_changed.emit()
 
@@ -183,26 +179,52 @@ class HandoverTable(QTableWidget):
                 return row, view
         return None
 
-    def tick(self, row: int) -> None:
-        self.item(row, 0).setCheckState(Qt.CheckState.Checked)
+    @property
+    def ticked(self) -> set[int]:
+        return set(self.checks)
+
+    def tick(self, row: int, check: Check) -> None:
+        """Tick a parcel with its confirmation (a scan, or by hand with the clerk's reason)."""
+        self.checks[self.parcels[row].id] = check
+        self._ticking = True
+        try:
+            self.item(row, 0).setCheckState(Qt.CheckState.Checked)
+        finally:
+            self._ticking = False
+        self._paint(row)
+        self.ticks_changed.emit()
 
     def chosen(self) -> list[ParcelView]:
-        return [v for v in self.parcels if v.id in self.ticked]
+        return [v for v in self.parcels if v.id in self.checks]
+
+    def chosen_checks(self) -> tuple[Check, ...]:
+        return tuple(self.checks[v.id] for v in self.chosen())
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
-        if item.column() != 0 or not self.parcels:
+        if item.column() != 0 or not self.parcels or self._ticking:
             return
         view = self.parcels[item.row()]
         if item.checkState() == Qt.CheckState.Checked:
-            self.ticked.add(view.id)
+            if view.id not in self.checks:  # a click: no tick until the clerk says why
+                self.blockSignals(True)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                self.blockSignals(False)
+                self.hand_tick_wanted.emit(item.row())
+                return
         else:
-            self.ticked.discard(view.id)
-        colour = QBrush(QColor("#dcfce7" if view.id in self.ticked else "#ffffff"))
+            self.checks.pop(view.id, None)
+        self._paint(item.row())
+        self.ticks_changed.emit()
+
+    def _paint(self, row: int) -> None:
+        view = self.parcels[row]
+        colour = QBrush(QColor("#dcfce7" if view.id in self.checks else "#ffffff"))
+        self.blockSignals(True)  # a background is an itemChanged too
         for col in range(self.columnCount()):
-            cell = self.item(item.row(), col)
+            cell = self.item(row, col)
             if cell is not None:
                 cell.setBackground(colour)
-        self.ticks_changed.emit()
+        self.blockSignals(False)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:

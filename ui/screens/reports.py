@@ -33,8 +33,10 @@ from ui.session import Session
 from ui.widgets.banner import Banner
 from ui.widgets.charts import DashboardCharts, DashboardPanel
 
+SAFETY = ("hand_ticks", "wrong_scans", "id_failures", "ambiguous_lookups", "failed_lookups")
 COUNTS = ("received", "collected", "returned", "on_shelf", "overdue", "pickups",
-          "avg_dwell_hours", "p90_dwell_hours", "tickets_opened", "tickets_closed")
+          "avg_dwell_hours", "p90_dwell_hours", "tickets_opened", "tickets_closed",
+          "sends", "sends_fen", "sends_handed_over", "sends_voided")
 
 
 class _Steps(QObject):
@@ -112,7 +114,15 @@ class DailyTab(QWidget):
         self.carrier_box = QGroupBox()
         self.carriers = make_table(5)
         QVBoxLayout(self.carrier_box).addWidget(self.carriers)
-        body.addWidget(self.carrier_box, 3)
+        right = QVBoxLayout()
+        body.addLayout(right, 3)
+        right.addWidget(self.carrier_box, 3)
+        # Who handed out parcels without the scan check, and the near misses (issue: the wrong
+        # parcel to the wrong person). The reasons of the hand ticks are in each row's tooltip.
+        self.safety_box = QGroupBox()
+        self.safety = make_table(len(SAFETY) + 1)
+        QVBoxLayout(self.safety_box).addWidget(self.safety)
+        right.addWidget(self.safety_box, 2)
 
     def load(self) -> None:
         from station.services import reports
@@ -128,6 +138,8 @@ class DailyTab(QWidget):
             value = getattr(report, key)
             if key.endswith("hours"):
                 text = "—" if value is None else self.tr("{0} h").format(f"{value:.2f}")
+            elif key.endswith("_fen"):
+                text = money(value)
             else:
                 text = f"{value:,}"
             self.values[key].setText(text)
@@ -139,6 +151,15 @@ class DailyTab(QWidget):
             for code, c in report.by_carrier.items()])
         fill_table(self.clerks, [[name, f"{c['received']:,}", f"{c['collected']:,}"]
                                  for name, c in report.by_clerk.items()])
+        safety = sorted(report.safety.items())
+        fill_table(self.safety, [[name] + [f"{c[k]:,}" for k in SAFETY] for name, c in safety])
+        for row, (_name, c) in enumerate(safety):
+            lines = [f"{h['tracking']}: {h['reason']}" for h in c.get("hand", [])]
+            lines += [self.tr("Wrong scan {0} for {1}").format(w.get("scanned", ""),
+                                                               w.get("recipient", ""))
+                      for w in c.get("wrong", [])]
+            for col in range(self.safety.columnCount()):
+                self.safety.item(row, col).setToolTip("\n".join(lines))
         self.closed_note.setText(self.tr("Day closed") if report.day_closed
                                  else self.tr("Day not closed yet"))
 
@@ -233,13 +254,20 @@ class DailyTab(QWidget):
                  self.tr("At the station at close"), self.tr("Overdue at close"),
                  self.tr("Hand-overs"), self.tr("Average time on shelf"),
                  self.tr("90% collected within"), self.tr("Tickets opened"),
-                 self.tr("Tickets resolved")]
+                 self.tr("Tickets resolved"), self.tr("Sends taken in"),
+                 self.tr("Send revenue"), self.tr("Sends handed to couriers"),
+                 self.tr("Sends voided")]
         for key, text in zip(COUNTS, names, strict=True):
             self.names[key].setText(text)
         self.money.setHorizontalHeaderLabels([self.tr("Method"), self.tr("Amount")])
         self.carriers.setHorizontalHeaderLabels(
             [self.tr("Carrier"), names[0], names[1], names[2], self.tr("Overdue")])
         self.clerks.setHorizontalHeaderLabels([self.tr("Clerk"), names[0], names[1]])
+        self.safety_box.setTitle(self.tr("Hand-ticks and near misses"))
+        self.safety.setHorizontalHeaderLabels([
+            self.tr("Clerk"), self.tr("Ticked by hand"), self.tr("Wrong parcel scanned"),
+            self.tr("Failed ID checks"), self.tr("Several people matched"),
+            self.tr("Found nothing")])
         if self.report is not None:
             self.show_report(self.report)
 

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from ui.screens.settings_local import CounterPage, DevicesPage
 from ui.screens.settings_pages import CarriersPage, Page, StaffPage, StationPage
+from ui.screens.settings_residents import ResidentsPage
+from ui.screens.settings_sends import RateCardsPage
 from ui.session import Session
 from ui.widgets.banner import Banner
 
@@ -32,7 +34,8 @@ class SettingsScreen(QWidget):
         super().__init__(parent)
         self.session = session
         self.pages: list[Page] = [StationPage(session), CarriersPage(session),
-                                  StaffPage(session), CounterPage(session), DevicesPage(session)]
+                                  StaffPage(session), CounterPage(session), DevicesPage(session),
+                                  RateCardsPage(session), ResidentsPage(session)]
         root = QVBoxLayout(self)
         self.banner = Banner(auto_hide=True)
         root.addWidget(self.banner)

@@ -70,6 +70,7 @@ class CounterPage(Page):
         self.backup_now = QPushButton()
         self.backup_now.clicked.connect(self._backup)
         self.stickers = QCheckBox()
+        self.sounds = QCheckBox()  # ui/sounds.py: ok / duplicate / COD / error at intake
         self.label_printer, self.receipt_printer = QComboBox(), QComboBox()
         self.report_printer = QComboBox()
         # Names of languages and printers are data, not words to translate.
@@ -90,6 +91,7 @@ class CounterPage(Page):
         self.form.addRow(self.l_receipt, self.receipt_printer)
         self.form.addRow(self.l_report, self.report_printer)
         self.form.addRow("", self.stickers)
+        self.form.addRow("", self.sounds)
         self.retranslate()
 
     def load(self) -> None:
@@ -102,6 +104,7 @@ class CounterPage(Page):
         self.db.setText(str(s.value("db_url", "") or self.session.url))
         self.backup_dir.setText(str(s.value("backup_dir", "") or ""))
         self.stickers.setChecked(str(s.value("printing/stickers", "true")) != "false")
+        self.sounds.setChecked(str(s.value("sounds/enabled", "true")) != "false")
         self._fill_printers()
         owner = self.session.is_owner
         for widget in (self.db, self.db_browse, self.backup_dir, self.backup_browse,
@@ -128,6 +131,7 @@ class CounterPage(Page):
         s.setValue("counter", self.counter.text().strip())
         s.setValue("idle_lock_minutes", self.idle.value())
         s.setValue("printing/stickers", "true" if self.stickers.isChecked() else "false")
+        s.setValue("sounds/enabled", "true" if self.sounds.isChecked() else "false")
         restart = False
         if self.session.is_owner:
             old = str(s.value("db_url", "") or self.session.url)
@@ -193,6 +197,8 @@ class CounterPage(Page):
         self.l_receipt.setText(self.tr("Receipt printer"))
         self.l_report.setText(self.tr("Report printer (A4)"))
         self.stickers.setText(self.tr("Print a shelf sticker for every intake"))
+        self.sounds.setText(self.tr("Sounds at intake (taken in, repeat scan, cash on delivery, "
+                                    "refused)"))
         if self.label_printer.count():
             self.label_printer.setItemText(0, self.tr("None: save PDF files"))
             self.receipt_printer.setItemText(0, self.tr("None: save PDF files"))

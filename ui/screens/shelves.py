@@ -1,4 +1,4 @@
-"""Shelves (F4): the shelf map with occupancy per size class; click a layer to see what is on
+"""Shelves (Alt+H): the shelf map with occupancy per size class; click a layer to see what is on
 it. The owner adds, renames and resizes shelves here (a shelf holding parcels cannot go)."""
 
 from __future__ import annotations

@@ -268,6 +268,8 @@ class StocktakeScreen(QWidget):
             self.strangers.append(text)
             say("error", self.tr("UNKNOWN: {0} is not at this station. Put it aside for "
                                  "intake.").format(text))
+            if not quiet:  # unless it already left: then who took it, and when
+                self.result_panel.check_left(text, say)
             return
         if view.tracking in self.found:
             self.found[view.tracking] = self.slot or self.found[view.tracking]

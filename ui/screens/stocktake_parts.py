@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,9 +23,21 @@ from PySide6.QtWidgets import (
 
 from ui import workers
 from ui.screens.common import error_text, short_time
+from ui.screens.intake_feedback import collected_text
 from ui.screens.report_print import print_report, read_pdf
 from ui.session import Session
 from ui.widgets.signature_pad import SignaturePad
+
+
+def _left_job(text: str) -> Any:  # noqa: ANN401 - LeftParcel | None
+    from station.domain.carriers import normalize_tracking
+    from station.errors import StationError
+    from station.services.collected import left_parcel
+
+    try:
+        return left_parcel(normalize_tracking(text))
+    except StationError:
+        return None
 
 
 def _signoff_job(actor, seq: int, note: str, signature: bytes | None) -> Any:  # noqa: ANN001, ANN401
@@ -87,7 +101,16 @@ class ResultPanel(QGroupBox):
                 what = self.tr("put it back by hand")
             self.lists["misplaced"].addItem(f"{m.tracking}: {m.expected_slot or '—'} → {where}"
                                             f" ({what})")
-        self.lists["unknown"].addItems(result.unknown)
+        left = {c.tracking: c for c in getattr(result, "collected", [])}
+        for tracking in result.unknown:
+            info = left.get(tracking)
+            item = QListWidgetItem(tracking if info is None else self.tr(
+                "{0} — already left the station: do not take it in").format(tracking))
+            item.setData(Qt.ItemDataRole.UserRole, "" if info else tracking)
+            if info is not None:
+                item.setToolTip(collected_text(info))
+                item.setForeground(QColor("#b91c1c"))
+            self.lists["unknown"].addItem(item)
         self.lists["recovered"].addItems(result.recovered)
         if result.applied:
             text = self.tr("Done: expected {0}, found {1}. {2} marked MISSING, {3} misplaced, "
@@ -95,17 +118,28 @@ class ResultPanel(QGroupBox):
         else:
             text = self.tr("Preview (nothing changed yet): expected {0}, found {1}. {2} would be "
                            "marked MISSING, {3} misplaced, {4} unknown, {5} found again.")
-        self.headline.setText(text.format(result.expected, result.found, len(result.missing),
-                                          len(result.misplaced), len(result.unknown),
-                                          len(result.recovered)))
+        text = text.format(result.expected, result.found, len(result.missing),
+                           len(result.misplaced), len(result.unknown), len(result.recovered))
+        self.headline.setText("\n".join([text] + [collected_text(c) for c in left.values()]))
         self.retranslate()
 
     def _take_in(self) -> None:
         item = self.lists["unknown"].currentItem()
         if item is None and self.lists["unknown"].count():
             item = self.lists["unknown"].item(0)
-        if item is not None:
-            self.intake_requested.emit(item.text())
+        if item is None:
+            return
+        tracking = item.data(Qt.ItemDataRole.UserRole)
+        if tracking:
+            self.intake_requested.emit(tracking)
+        else:  # it already left: said in the headline, never taken in from here
+            self.headline.setText(item.toolTip())
+
+    def check_left(self, text: str, say: Any) -> None:  # noqa: ANN401
+        """A scan the shelves do not know: if that number already left the station, say who
+        took it and when (a warning, not "put it aside for intake")."""
+        workers.run(_left_job, text, owner=self,
+                    on_done=lambda info: say("warn", collected_text(info)) if info else None)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:

@@ -418,11 +418,14 @@ class DashboardPanel(QWidget):
 
     def _summary(self) -> None:
         dash = self.dash
-        if dash is None or dash.avg_dwell_hours is None:
-            self.summary.setText("")
-            return
-        self.summary.setText(self.tr("Collected after {0} h on average; 90% within {1} h.")
-                             .format(f"{dash.avg_dwell_hours:.1f}", f"{dash.p90_dwell_hours:.1f}"))
+        parts = []
+        if dash is not None and dash.avg_dwell_hours is not None:
+            parts.append(self.tr("Collected after {0} h on average; 90% within {1} h.").format(
+                f"{dash.avg_dwell_hours:.1f}", f"{dash.p90_dwell_hours:.1f}"))
+        if dash is not None and dash.sends:
+            parts.append(self.tr("Sends: {0}, revenue ¥{1}.").format(
+                dash.sends, f"{dash.sends_fen / 100:,.2f}"))
+        self.summary.setText("  ".join(parts))
 
     def open_bar(self, bar: Bar, title: str) -> None:
         self.dialog = ParcelListDialog(self.session, bar, title, self)

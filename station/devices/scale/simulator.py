@@ -45,6 +45,7 @@ class ScaleSimulator:
         stability_wait: float = 0.3,
         seed: int = 8213,
     ) -> None:
+        self._state_lock = threading.RLock()
         if protocol not in DEVICES:
             raise ValueError(f"unknown protocol {protocol!r}; one of {', '.join(PROTOCOLS)}")
         if unit not in UNITS[protocol]:
@@ -72,6 +73,26 @@ class ScaleSimulator:
         self._sent = 0
 
     # -- state -------------------------------------------------------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A frame is built and written under this lock: once `sim.motion = True` returns, no
+        # frame of the old state can still be on its way (a loaded machine made tests flaky).
+        lock = self.__dict__.get("_state_lock")
+        if lock is None or name.startswith("_"):
+            object.__setattr__(self, name, value)
+            return
+        with lock:
+            object.__setattr__(self, name, value)
+
+    def wait_next_frame(self, timeout: float = 2.0) -> None:
+        """For a streaming scale: return once a frame sent after this call has been written, so
+        a reader that drains its buffer sees the state as it is now."""
+        if not self._device.continuous:
+            return
+        sent = self._sent
+        deadline = time.monotonic() + timeout
+        while self._sent == sent and time.monotonic() < deadline:
+            time.sleep(0.005)
+
     def set(self, **changes: Any) -> None:
         for name, value in changes.items():
             if not hasattr(self, name) or name.startswith("_"):
@@ -198,14 +219,15 @@ class ScaleSimulator:
             except (OSError, ValueError):
                 continue
             now = time.monotonic()
-            for item in [p for p in self._pending if p[0] <= now]:
-                self._pending.remove(item)
-                body = item[1]
-                self._send(body() if callable(body) else body)
-            if self._device.continuous and now >= next_frame:
-                next_frame = now + self.interval
-                if not self.silent:
-                    self._send(self._device.frame())
+            with self._state_lock:
+                for item in [p for p in self._pending if p[0] <= now]:
+                    self._pending.remove(item)
+                    body = item[1]
+                    self._send(body() if callable(body) else body)
+                if self._device.continuous and now >= next_frame:
+                    next_frame = now + self.interval
+                    if not self.silent:
+                        self._send(self._device.frame())
 
     def _readable(self, r: Any) -> None:
         if r is self._listener and self._listener is not None:
