@@ -133,6 +133,13 @@ def main() -> None:
     parcels.table.selectRow(2)
     shot("05-parcels")
 
+    send = window.show_screen("send")
+    settle(app)
+    shot("05b-send")
+    reports_screen = window.show_screen("reports")
+    settle(app, 80)
+    shot("05c-reports-daily")
+
     shelves = window.show_screen("shelves")
     settle(app)
     if shelves.tiles:

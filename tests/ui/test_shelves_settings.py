@@ -77,10 +77,14 @@ def test_owner_changes_station_settings_and_retention(make_window, qtbot, owner)
     page.name.clear()
     ime_commit(page.name, "幸福里驿站")
     page.policy.setCurrentIndex(page.policy.findData("always"))
+    assert page.hand_ticks.value() == 20 and page.lookup_fails.value() == 5
+    page.hand_ticks.setValue(8)
+    page.lookup_minutes.setValue(30)
     qtbot.keyClick(page.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot)
     assert settings.get("station_name") == "幸福里驿站"
     assert settings.get("id_check_policy") == "always"
+    assert settings.get("hand_tick_limit") == 8 and settings.get("lookup_fail_minutes") == 30
     assert screen.banner.kind == "ok"
     screen.list.setCurrentRow(1)
     wait_idle(qtbot)

@@ -35,7 +35,8 @@ POLICIES = ("cod", "flagged", "always")
 STATION_KEYS = ("station_name", "station_address", "station_phone", "station_hours",
                 "id_check_policy",
                 "undo_minutes", "code_cooldown_days", "storage_free_days",
-                "storage_fee_per_day_fen", "storage_fee_cap_fen")
+                "storage_fee_per_day_fen", "storage_fee_cap_fen",
+                "hand_tick_limit", "lookup_fail_limit", "lookup_fail_minutes")
 
 
 class Page(QWidget):
@@ -102,9 +103,16 @@ class StationPage(Page):
         self.free_days = QSpinBox()
         self.free_days.setRange(0, 60)
         self.fee_per_day, self.fee_cap = MoneyInput(), MoneyInput()
+        # Pickup safety: how many parcels a clerk may tick by hand a day, and how many guessing
+        # lookups (last 4 digits, name) may find nobody or several people within some minutes.
+        self.hand_ticks, self.lookup_fails, self.lookup_minutes = QSpinBox(), QSpinBox(), QSpinBox()
+        self.hand_ticks.setRange(0, 999)
+        self.lookup_fails.setRange(0, 99)
+        self.lookup_minutes.setRange(1, 240)
         self.rows = (self.name, self.address, self.phone, self.hours, self.policy, self.undo,
                      self.cooldown,
-                     self.free_days, self.fee_per_day, self.fee_cap)
+                     self.free_days, self.fee_per_day, self.fee_cap,
+                     self.hand_ticks, self.lookup_fails, self.lookup_minutes)
         self.row_labels = [QLabel() for _ in self.rows]
         for label, widget in zip(self.row_labels, self.rows, strict=True):
             self.form.addRow(label, widget)
@@ -124,6 +132,9 @@ class StationPage(Page):
         self.free_days.setValue(int(values["storage_free_days"]))
         self.fee_per_day.set_fen(int(values["storage_fee_per_day_fen"]))
         self.fee_cap.set_fen(int(values["storage_fee_cap_fen"]))
+        self.hand_ticks.setValue(int(values["hand_tick_limit"]))
+        self.lookup_fails.setValue(int(values["lookup_fail_limit"]))
+        self.lookup_minutes.setValue(int(values["lookup_fail_minutes"]))
 
     def save(self) -> None:
         values = {"station_name": self.name.text().strip(),
@@ -134,7 +145,10 @@ class StationPage(Page):
                   "undo_minutes": self.undo.value(), "code_cooldown_days": self.cooldown.value(),
                   "storage_free_days": self.free_days.value(),
                   "storage_fee_per_day_fen": self.fee_per_day.fen() or 0,
-                  "storage_fee_cap_fen": self.fee_cap.fen() or 0}
+                  "storage_fee_cap_fen": self.fee_cap.fen() or 0,
+                  "hand_tick_limit": self.hand_ticks.value(),
+                  "lookup_fail_limit": self.lookup_fails.value(),
+                  "lookup_fail_minutes": self.lookup_minutes.value()}
         self.run(_write_station, self.session.actor, values, done=self._saved)
 
     def _saved(self, changed: dict[str, Any]) -> None:
@@ -150,7 +164,11 @@ class StationPage(Page):
                   self.tr("Reuse a pickup code after (days)"),
                   self.tr("Storage fee: free days"),
                   self.tr("Storage fee per day after that (0 = none)"),
-                  self.tr("Storage fee cap per parcel (0 = none)"))
+                  self.tr("Storage fee cap per parcel (0 = none)"),
+                  self.tr("Parcels a clerk may tick by hand a day (0 = no limit)"),
+                  self.tr("Lookups finding nobody or several people before a pause (0 = no "
+                          "limit)"),
+                  self.tr("… within (min)"))
         for label, text in zip(self.row_labels, labels, strict=True):
             label.setText(text)
         texts = {"cod": self.tr("Cash on delivery, flagged parcels and proxies"),
