@@ -14,13 +14,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from station.cli_commands import _add  # shared argparse helpers
 from station.services.residents import STANDING_BASES
-
-
-def _add(sub: Any, name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
-    parser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(func=handler, handler=handler)
-    return parser
 
 
 def register(sub: Any) -> None:

@@ -15,10 +15,10 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from station.cli_commands import _add, _date  # shared argparse helpers
 from station.domain.money import parse_yuan
 from station.i18n import tr
 
@@ -38,19 +38,6 @@ def parse_size(text: str) -> tuple[int, int, int]:
         )
     a, b, c = (int(p) for p in parts)
     return a, b, c
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-25") from exc
-
-
-def _add(sub: Any, name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
-    parser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(func=handler, handler=handler)
-    return parser
 
 
 def _parcel_args(p: argparse.ArgumentParser) -> None:

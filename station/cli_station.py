@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from station.cli_commands import _add  # shared argparse helpers
 from station.domain.sizes import SIZES
 from station.i18n import tr
 
@@ -34,12 +35,6 @@ def parse_capacity(text: str) -> dict[str, int]:
             )
         capacity[size] = int(amount)
     return capacity
-
-
-def _add(sub: Any, name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
-    parser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(func=handler, handler=handler)
-    return parser
 
 
 def register(sub: Any) -> None:

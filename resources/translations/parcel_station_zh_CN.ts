@@ -2835,42 +2835,52 @@
 <context>
     <name>PaymentBox</name>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="102" />
+        <location filename="../../ui/widgets/payment_box.py" line="109" />
         <source>Choose how {0} is paid: Ctrl+1 cash, Ctrl+2 WeChat Pay, Ctrl+3 Alipay, Ctrl+4 card.</source>
         <translation>请选择 {0} 的付款方式：Ctrl+1 现金，Ctrl+2 微信，Ctrl+3 支付宝，Ctrl+4 刷卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="106" />
+        <location filename="../../ui/widgets/payment_box.py" line="113" />
         <source>Not an amount: type it like 12.50.</source>
         <translation>金额格式不对：请按 12.50 这样输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="110" />
+        <location filename="../../ui/widgets/payment_box.py" line="117" />
         <source>The cash tendered is less than {0}.</source>
         <translation>实收现金少于 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="128" />
+        <location filename="../../ui/widgets/payment_box.py" line="135" />
         <source>Cash on delivery</source>
         <translation>到付金额</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="129" />
+        <location filename="../../ui/widgets/payment_box.py" line="135" />
+        <source>Payment</source>
+        <translation>付款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/payment_box.py" line="136" />
         <source>Due</source>
         <translation>应收</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="132" />
+        <location filename="../../ui/widgets/payment_box.py" line="139" />
         <source>Cash tendered</source>
         <translation>实收现金</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="133" />
+        <location filename="../../ui/widgets/payment_box.py" line="140" />
+        <source>empty = exact</source>
+        <translation>留空 = 正好</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/payment_box.py" line="141" />
         <source>exact</source>
         <translation>刚好</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/payment_box.py" line="134" />
+        <location filename="../../ui/widgets/payment_box.py" line="142" />
         <source>Change</source>
         <translation>找零</translation>
     </message>
@@ -3270,82 +3280,82 @@
 <context>
     <name>QuoteBox</name>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="63" />
+        <location filename="../../ui/screens/send_quote.py" line="60" />
         <source>volumetric {0} (÷{1})</source>
         <translation>体积重 {0}（÷{1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="65" />
+        <location filename="../../ui/screens/send_quote.py" line="62" />
         <source>no box size</source>
         <translation>未量尺寸</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="66" />
+        <location filename="../../ui/screens/send_quote.py" line="63" />
         <source>actual {0}, {1}</source>
         <translation>实重 {0}，{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="71" />
+        <location filename="../../ui/screens/send_quote.py" line="68" />
         <source>(first {0} {1} + {2} kg × {3})</source>
         <translation>（首重 {0} {1} + 续重 {2} 公斤 × {3}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="76" />
+        <location filename="../../ui/screens/send_quote.py" line="73" />
         <source>{0} (declared {1})</source>
         <translation>{0}（声明价值 {1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="78" />
+        <location filename="../../ui/screens/send_quote.py" line="75" />
         <source>not insured</source>
         <translation>未保价</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="81" />
+        <location filename="../../ui/screens/send_quote.py" line="78" />
         <source>Tell the sender the total; F12 takes the send.</source>
         <translation>请告知寄件人合计金额；按 F12 收寄。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="92" />
+        <location filename="../../ui/screens/send_quote.py" line="89" />
         <source>Choose the destination and weigh the parcel: the price appears here.</source>
         <translation>选择目的地并称重后，运费显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="98" />
+        <location filename="../../ui/screens/send_quote.py" line="95" />
         <source>Working out the price…</source>
         <translation>正在计算运费…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="109" />
+        <location filename="../../ui/screens/send_quote.py" line="106" />
         <source>Price</source>
         <translation>运费</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="110" />
+        <location filename="../../ui/screens/send_quote.py" line="107" />
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="110" />
+        <location filename="../../ui/screens/send_quote.py" line="107" />
         <source>Weight</source>
         <translation>重量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="111" />
+        <location filename="../../ui/screens/send_quote.py" line="108" />
         <source>Chargeable</source>
         <translation>计费重量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="111" />
+        <location filename="../../ui/screens/send_quote.py" line="108" />
         <source>Freight</source>
         <translation>运费</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="112" />
+        <location filename="../../ui/screens/send_quote.py" line="109" />
         <source>Insurance</source>
         <translation>保价费</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="112" />
+        <location filename="../../ui/screens/send_quote.py" line="109" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
@@ -4548,44 +4558,6 @@
         <location filename="../../ui/screens/send_list.py" line="340" />
         <source>Void… (Ctrl+Del)</source>
         <translation>作废… (Ctrl+Del)</translation>
-    </message>
-</context>
-<context>
-    <name>SendPayment</name>
-    <message>
-        <location filename="../../ui/screens/send_quote.py" line="186" />
-        <source>Choose how {0} is paid: Ctrl+1 cash, Ctrl+2 WeChat Pay, Ctrl+3 Alipay, Ctrl+4 card.</source>
-        <translation>请选择 {0} 的付款方式：Ctrl+1 现金，Ctrl+2 微信支付，Ctrl+3 支付宝，Ctrl+4 银行卡。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/send_quote.py" line="190" />
-        <source>Not an amount: type it like 12.50.</source>
-        <translation>不是金额：请按 12.50 的格式输入。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/send_quote.py" line="194" />
-        <source>The cash tendered is less than {0}.</source>
-        <translation>实收现金少于 {0}。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/send_quote.py" line="211" />
-        <source>Payment</source>
-        <translation>付款</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/send_quote.py" line="214" />
-        <source>Cash tendered</source>
-        <translation>实收现金</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/send_quote.py" line="215" />
-        <source>empty = exact</source>
-        <translation>留空 = 正好</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/send_quote.py" line="216" />
-        <source>Change</source>
-        <translation>找零</translation>
     </message>
 </context>
 <context>
@@ -6287,12 +6259,12 @@
 <context>
     <name>WaybillResult</name>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="240" />
+        <location filename="../../ui/screens/send_quote.py" line="146" />
         <source>Waybill</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/send_quote.py" line="247" />
+        <location filename="../../ui/screens/send_quote.py" line="153" />
         <source>The waybill number of the send appears here.</source>
         <translation>寄件的运单号显示在这里。</translation>
     </message>

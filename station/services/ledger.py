@@ -169,3 +169,32 @@ def format_due(fen: int) -> str:
     from station.domain.money import format_fen
 
     return f"¥{format_fen(fen)}"
+
+
+def check_payment(
+    method: str | None, tendered_fen: int | None, due_fen: int, choose_message: str
+) -> tuple[str | None, int, int]:
+    """A payment taken at the counter → (method, cash tendered, change). Nothing due: no method.
+    ``choose_message`` says what the money is for when no method was chosen. Cash tendered
+    left out means the exact amount."""
+    if due_fen == 0:
+        return method, 0, 0
+    if method is None:
+        raise InvalidInput(choose_message, code="payment_required")
+    if method not in METHODS:
+        raise InvalidInput(
+            tr("Payment method must be one of: {methods}.", methods=", ".join(METHODS))
+        )
+    if method != "cash":
+        return method, due_fen, 0
+    given = due_fen if tendered_fen is None else tendered_fen
+    if given < due_fen:
+        raise InvalidInput(
+            tr(
+                "Cash tendered ({tendered}) is less than the amount due ({due}).",
+                tendered=format_due(given),
+                due=format_due(due_fen),
+            ),
+            code="insufficient_cash",
+        )
+    return method, given, given - due_fen

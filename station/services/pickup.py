@@ -188,37 +188,14 @@ def _norm(name: str) -> str:
 
 def _payment(request: PickupRequest, due: int) -> tuple[str | None, int, int, int]:
     """→ (method, paid, tendered, change)."""
-    if due == 0:
-        return None, 0, 0, 0
-    method = request.method
-    if method is None:
-        raise InvalidInput(
-            tr(
-                "{due} is due on delivery: choose cash, WeChat Pay, Alipay or card.",
-                due=ledger.format_due(due),
-            ),
-            code="payment_required",
-        )
-    if method not in ledger.METHODS:
-        raise InvalidInput(
-            tr(
-                "Payment method must be one of: {methods}.",
-                methods=", ".join(ledger.METHODS),
-            )
-        )
-    if method != "cash":
-        return method, due, due, 0
-    tendered = request.tendered_fen if request.tendered_fen is not None else due
-    if tendered < due:
-        raise InvalidInput(
-            tr(
-                "Cash tendered ({tendered}) is less than the amount due ({due}).",
-                tendered=ledger.format_due(tendered),
-                due=ledger.format_due(due),
-            ),
-            code="insufficient_cash",
-        )
-    return method, due, tendered, tendered - due
+    choose = tr(
+        "{due} is due on delivery: choose cash, WeChat Pay, Alipay or card.",
+        due=ledger.format_due(due),
+    )
+    method, tendered, change = ledger.check_payment(
+        request.method, request.tendered_fen, due, choose
+    )
+    return (None, 0, 0, 0) if due == 0 else (method, due, tendered, change)
 
 
 def pickup(actor: Actor, request: PickupRequest) -> PickupResult:

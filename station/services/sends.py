@@ -99,33 +99,12 @@ class SendResult:
 
 def _payment(method: str | None, tendered: int | None, due: int) -> tuple[str, int, int]:
     """→ (method, tendered, change)."""
-    if due == 0:
-        return method or "", 0, 0
-    if method is None:
-        raise InvalidInput(
-            tr(
-                "{due} to pay for the send: choose cash, WeChat Pay, Alipay or card.",
-                due=ledger.format_due(due),
-            ),
-            code="payment_required",
-        )
-    if method not in ledger.METHODS:
-        raise InvalidInput(
-            tr("Payment method must be one of: {methods}.", methods=", ".join(ledger.METHODS))
-        )
-    if method != "cash":
-        return method, due, 0
-    given = due if tendered is None else tendered
-    if given < due:
-        raise InvalidInput(
-            tr(
-                "Cash tendered ({tendered}) is less than the amount due ({due}).",
-                tendered=ledger.format_due(given),
-                due=ledger.format_due(due),
-            ),
-            code="insufficient_cash",
-        )
-    return method, given, given - due
+    choose = tr(
+        "{due} to pay for the send: choose cash, WeChat Pay, Alipay or card.",
+        due=ledger.format_due(due),
+    )
+    chosen, given, change = ledger.check_payment(method, tendered, due, choose)
+    return chosen or "", given, change
 
 
 def _recipient(request: SendRequest, sender_id: int | None) -> dict[str, Any]:

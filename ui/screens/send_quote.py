@@ -7,23 +7,20 @@ here except the change from the cash tendered.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QFrame,
     QGridLayout,
     QGroupBox,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from station.services.sends_quote import Quote
-from ui.screens.common import in_words, method_text, money
+from ui.screens.common import money
 from ui.screens.send_common import weight_kg, zone_text
-from ui.widgets.money_input import MoneyInput
-from ui.widgets.payment_box import METHODS
+from ui.widgets.payment_box import PaymentBox
 
 MUTED = "color: #6b7280;"
 PROBLEM = "color: #b91c1c; font-weight: 600;"
@@ -118,102 +115,11 @@ class QuoteBox(QGroupBox):
             self.show_hint()
 
 
-class SendPayment(QGroupBox):
-    """How the sender pays; the method buttons in two rows so the column stays narrow."""
-
-    changed = Signal()
+class SendPayment(PaymentBox):
+    """How the sender pays: the pickup's payment box in its compact form."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.due_fen = 0
-        grid = QGridLayout(self)
-        self.group = QButtonGroup(self)
-        self.buttons: dict[str, QPushButton] = {}
-        for i, method in enumerate(METHODS):
-            button = QPushButton()
-            button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setStyleSheet("QPushButton:checked { background: #2563eb; color: white; "
-                                 "font-weight: 700; }")
-            self.group.addButton(button, i)
-            self.buttons[method] = button
-            grid.addWidget(button, i // 2, i % 2)
-        self.group.buttonToggled.connect(lambda *_: self._update())
-        self.tendered_label, self.change_label = QLabel(), QLabel()
-        self.tendered = MoneyInput()
-        self.tendered.fen_changed.connect(lambda _v: self._update())
-        self.change = QLabel()
-        self.change.setStyleSheet("font-size: 18pt; font-weight: 700; color: #15803d;")
-        grid.addWidget(self.tendered_label, 2, 0)
-        grid.addWidget(self.tendered, 2, 1)
-        grid.addWidget(self.change_label, 3, 0)
-        grid.addWidget(self.change, 3, 1)
-        self.retranslate()
-        self.reset()
-
-    def set_due(self, fen: int) -> None:
-        self.due_fen = fen
-        self._update()
-
-    def method(self) -> str | None:
-        button = self.group.checkedButton()
-        return next((m for m, b in self.buttons.items() if b is button), None)
-
-    def choose(self, method: str, focus: bool = True) -> None:
-        if method in self.buttons:
-            self.buttons[method].setChecked(True)
-            if method == "cash" and focus:
-                self.tendered.setFocus()
-
-    def tendered_fen(self) -> int | None:
-        return self.tendered.fen() if self.method() == "cash" else None
-
-    def change_fen(self) -> int | None:
-        if self.method() != "cash":
-            return None
-        tendered = self.tendered.fen()
-        return 0 if tendered is None else tendered - self.due_fen
-
-    def reset(self) -> None:
-        self.choose("cash", focus=False)  # most senders pay cash at the counter
-        self.tendered.clear()
-        self.set_due(0)
-
-    def problem(self) -> str | None:
-        if self.due_fen <= 0:
-            return None
-        if self.method() is None:
-            return self.tr("Choose how {0} is paid: Ctrl+1 cash, Ctrl+2 WeChat Pay, Ctrl+3 "
-                           "Alipay, Ctrl+4 card.").format(money(self.due_fen))
-        if self.method() == "cash":
-            if not self.tendered.is_valid():
-                return in_words(self.tr("Not an amount: type it like 12.50."),
-                                self.tendered.error)
-            change = self.change_fen()
-            if change is not None and change < 0:
-                return self.tr("The cash tendered is less than {0}.").format(money(self.due_fen))
-        return None
-
-    def _update(self) -> None:
-        cash = self.method() == "cash"
-        for widget in (self.tendered_label, self.tendered, self.change_label, self.change):
-            widget.setVisible(cash)
-        change = self.change_fen()
-        self.change.setText(money(change) if change is not None and change >= 0 else "—")
-        self.changed.emit()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def retranslate(self) -> None:
-        self.setTitle(self.tr("Payment"))
-        for i, (method, button) in enumerate(self.buttons.items()):
-            button.setText(f"{method_text(method)} (Ctrl+{i + 1})")
-        self.tendered_label.setText(self.tr("Cash tendered"))
-        self.tendered.setPlaceholderText(self.tr("empty = exact"))
-        self.change_label.setText(self.tr("Change"))
+        super().__init__(parent, compact=True)
 
 
 class WaybillResult(QFrame):

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QWidget,
@@ -24,18 +23,23 @@ METHODS = ("cash", "wechat", "alipay", "card")
 
 
 class PaymentBox(QGroupBox):
+    """``compact``: the Send screen's form (no due line, the method buttons in two rows, cash
+    chosen, shown even before a price is known)."""
+
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, compact: bool = False) -> None:
         super().__init__(parent)
+        self.compact = compact
         self.due_fen = 0
         grid = QGridLayout(self)
         self.due_label = QLabel()
         self.due = QLabel()
         self.due.setStyleSheet("font-size: 22pt; font-weight: 700; color: #b45309;")
-        grid.addWidget(self.due_label, 0, 0)
-        grid.addWidget(self.due, 0, 1, 1, 3)
-        row = QHBoxLayout()
+        if not compact:
+            grid.addWidget(self.due_label, 0, 0)
+            grid.addWidget(self.due, 0, 1, 1, 3)
+        row = QGridLayout()
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QPushButton] = {}
         for i, method in enumerate(METHODS):
@@ -46,7 +50,7 @@ class PaymentBox(QGroupBox):
                                  "font-weight: 700; }")
             self.group.addButton(button, i)
             self.buttons[method] = button
-            row.addWidget(button)
+            row.addWidget(button, *(divmod(i, 2) if compact else (0, i)))
         self.group.buttonToggled.connect(lambda *_: self._update())
         grid.addLayout(row, 1, 0, 1, 4)
         self.tendered_label = QLabel()
@@ -57,24 +61,25 @@ class PaymentBox(QGroupBox):
         self.change.setStyleSheet("font-size: 18pt; font-weight: 700; color: #15803d;")
         grid.addWidget(self.tendered_label, 2, 0)
         grid.addWidget(self.tendered, 2, 1)
-        grid.addWidget(self.change_label, 2, 2)
-        grid.addWidget(self.change, 2, 3)
+        grid.addWidget(self.change_label, *((3, 0) if compact else (2, 2)))
+        grid.addWidget(self.change, *((3, 1) if compact else (2, 3)))
         self.retranslate()
-        self.set_due(0)
+        self.reset()
 
     def set_due(self, fen: int) -> None:
         self.due_fen = fen
-        self.setVisible(fen > 0)
+        if not self.compact:
+            self.setVisible(fen > 0)
         self._update()
 
     def method(self) -> str | None:
         button = self.group.checkedButton()
         return next((m for m, b in self.buttons.items() if b is button), None)
 
-    def choose(self, method: str) -> None:
-        if method in self.buttons and self.due_fen > 0:
+    def choose(self, method: str, focus: bool = True) -> None:
+        if method in self.buttons and (self.due_fen > 0 or self.compact):
             self.buttons[method].setChecked(True)
-            if method == "cash":
+            if method == "cash" and focus:
                 self.tendered.setFocus()
 
     def tendered_fen(self) -> int | None:
@@ -91,6 +96,8 @@ class PaymentBox(QGroupBox):
         for button in self.buttons.values():
             button.setChecked(False)
         self.group.setExclusive(True)
+        if self.compact:
+            self.buttons["cash"].setChecked(True)  # most senders pay cash at the counter
         self.tendered.clear()
         self.set_due(0)
 
@@ -125,10 +132,11 @@ class PaymentBox(QGroupBox):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        self.setTitle(self.tr("Cash on delivery"))
+        self.setTitle(self.tr("Payment") if self.compact else self.tr("Cash on delivery"))
         self.due_label.setText(self.tr("Due"))
         for i, (method, button) in enumerate(self.buttons.items()):
             button.setText(f"{method_text(method)} (Ctrl+{i + 1})")
         self.tendered_label.setText(self.tr("Cash tendered"))
-        self.tendered.setPlaceholderText(self.tr("exact"))
+        self.tendered.setPlaceholderText(self.tr("empty = exact") if self.compact
+                                         else self.tr("exact"))
         self.change_label.setText(self.tr("Change"))
