@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -166,8 +166,10 @@ def schema_version(db: Database) -> int:
     return int(row.value) if row else 0
 
 
-def migrate(db: Database) -> int:
-    """Apply every missing migration, each in its own transaction. Idempotent."""
+def migrate(db: Database, on_upgrade: Callable[[int, int], None] | None = None) -> int:
+    """Apply every missing migration, each in its own transaction. Idempotent.
+    ``on_upgrade(version, latest)`` hears of each step of an existing station's upgrade (a big
+    station's first open after an update can take minutes: the app says so)."""
     current = schema_version(db)
     if current > LATEST_VERSION:
         raise DatabaseProblem(
@@ -181,13 +183,20 @@ def migrate(db: Database) -> int:
             code="newer_schema",
         )
     for version in range(current + 1, LATEST_VERSION + 1):
+        if on_upgrade is not None and current > 0:
+            on_upgrade(version, LATEST_VERSION)
         with db.atomic():
             MIGRATIONS[version - 1](db)
             models.Setting.put(SCHEMA_KEY, str(version))
     return LATEST_VERSION
 
 
-def open_database(url: str | None = None, *, migrate_schema: bool = True) -> Database:
+def open_database(
+    url: str | None = None,
+    *,
+    migrate_schema: bool = True,
+    on_upgrade: Callable[[int, int], None] | None = None,
+) -> Database:
     """Connect, bind the models, bring the schema up to date. Returns the live database."""
     url = url or default_url()
     db = make_database(url)
@@ -198,7 +207,7 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True) -> Dat
             db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
         models.database_proxy.initialize(db)
         if migrate_schema:
-            migrate(db)
+            migrate(db, on_upgrade)
         else:
             version = schema_version(db)
             if version > LATEST_VERSION:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,7 +41,14 @@ _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Mou
              QEvent.Type.Wheel, QEvent.Type.TabletPress, QEvent.Type.TouchBegin}
 
 
-def _startup(url: str, demo: bool, counter: str) -> dict[str, Any]:
+class _UpgradeSteps(QObject):
+    """Schema upgrade steps from the start-up worker, delivered on the GUI thread."""
+
+    step = Signal(int, int)
+
+
+def _startup(url: str, demo: bool, counter: str,
+             on_upgrade: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Worker thread: open (and migrate) the database; build the demo station if asked; load
     the document modules before the paper and message lanes can race to import them."""
     from station import db as station_db
@@ -62,7 +69,7 @@ def _startup(url: str, demo: bool, counter: str) -> dict[str, Any]:
                                code="no_demo") from exc
         url = str(demo_mod.demo_db_path())
         demo_mod.ensure_demo(url)
-    station_db.open_database(url)
+    station_db.open_database(url, on_upgrade=on_upgrade)
     apply_zone()
     if demo:
         from station.services import staff
@@ -231,8 +238,16 @@ class MainWindow(QMainWindow):
         self.login.set_busy(self.tr("Opening the station database…"))
         if user:
             self.login.user.setText(user)
-        workers.run(_startup, self.session.url, demo, self.session.counter, owner=self,
-                    on_done=self._started, on_error=self._start_failed)
+        steps = _UpgradeSteps(self)
+        steps.step.connect(self._upgrading)
+        workers.run(_startup, self.session.url, demo, self.session.counter, steps.step.emit,
+                    owner=self, on_done=self._started, on_error=self._start_failed)
+
+    def _upgrading(self, version: int, latest: int) -> None:
+        self.login.set_busy(self.tr(
+            "Upgrading the station database for this version of Parcel Station (step {0} of "
+            "{1})… On a big station this takes a few minutes, once. Keep the program open."
+        ).format(version, latest))
 
     def _started(self, info: dict[str, Any]) -> None:
         s = self.session

@@ -1749,147 +1749,152 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="231" />
+        <location filename="../../ui/main_window.py" line="238" />
         <source>Opening the station database…</source>
         <translation>正在打开驿站数据库…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279" />
+        <location filename="../../ui/main_window.py" line="248" />
+        <source>Upgrading the station database for this version of Parcel Station (step {0} of {1})… On a big station this takes a few minutes, once. Keep the program open.</source>
+        <translation>正在为新版本升级驿站数据库（第 {0} 步，共 {1} 步）……数据多的驿站需要几分钟，只升级一次。请不要关闭程序。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="294" />
         <source>The station is ready. Add your clerks in Settings (F9) → Staff; scan a parcel to take it in.</source>
         <translation>驿站已设置好。请在 设置（F9）→ 员工 中添加店员；扫描包裹即可入库。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477" />
+        <location filename="../../ui/main_window.py" line="492" />
         <source>Intake</source>
         <translation>入库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477" />
+        <location filename="../../ui/main_window.py" line="492" />
         <source>Pickup</source>
         <translation>取件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478" />
+        <location filename="../../ui/main_window.py" line="493" />
         <source>Parcels</source>
         <translation>包裹</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478" />
+        <location filename="../../ui/main_window.py" line="493" />
         <source>Shelves</source>
         <translation>货架</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="479" />
+        <location filename="../../ui/main_window.py" line="494" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="482" />
+        <location filename="../../ui/main_window.py" line="497" />
         <source>Send</source>
         <translation>寄件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="486" />
+        <location filename="../../ui/main_window.py" line="501" />
         <source>Lock (Ctrl+L)</source>
         <translation>锁屏 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="488" />
+        <location filename="../../ui/main_window.py" line="503" />
         <source>Parcel Station</source>
         <translation>快递驿站</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="506" />
+        <location filename="../../ui/main_window.py" line="521" />
         <source>Not logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="508" />
+        <location filename="../../ui/main_window.py" line="523" />
         <source>owner</source>
         <translation>站长</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="508" />
+        <location filename="../../ui/main_window.py" line="523" />
         <source>clerk</source>
         <translation>店员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="509" />
+        <location filename="../../ui/main_window.py" line="524" />
         <source>Clerk: {0} ({1})</source>
         <translation>当班：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="510" />
+        <location filename="../../ui/main_window.py" line="525" />
         <source>Counter: {0}</source>
         <translation>柜台：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="512" />
+        <location filename="../../ui/main_window.py" line="527" />
         <source>Database: {0}</source>
         <translation>数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="514" />
+        <location filename="../../ui/main_window.py" line="529" />
         <source>Database: not open</source>
         <translation>数据库：未打开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="516" />
+        <location filename="../../ui/main_window.py" line="531" />
         <source>Scale: none (type weights)</source>
         <translation>电子秤：无（手动输入重量）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="518" />
+        <location filename="../../ui/main_window.py" line="533" />
         <source>Scale: {0} g</source>
         <translation>电子秤：{0} 克</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="520" />
+        <location filename="../../ui/main_window.py" line="535" />
         <source>Scale: waiting</source>
         <translation>电子秤：等待稳定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="528" />
+        <location filename="../../ui/main_window.py" line="543" />
         <source>Label printer: {0}</source>
         <translation>标签打印机：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="530" />
+        <location filename="../../ui/main_window.py" line="545" />
         <source>Label printer: none (PDF files)</source>
         <translation>标签打印机：无（保存 PDF）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="479" />
+        <location filename="../../ui/main_window.py" line="494" />
         <source>Returns</source>
         <translation>退件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205" />
+        <location filename="../../ui/main_window.py" line="212" />
         <source>Not printed: {0} (Alt+P)</source>
         <translation>未打印：{0}（Alt+P）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480" />
+        <location filename="../../ui/main_window.py" line="495" />
         <source>Stocktake</source>
         <translation>盘点</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480" />
+        <location filename="../../ui/main_window.py" line="495" />
         <source>Tickets</source>
         <translation>异常件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="481" />
+        <location filename="../../ui/main_window.py" line="496" />
         <source>Day close</source>
         <translation>日结</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="481" />
+        <location filename="../../ui/main_window.py" line="496" />
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="482" />
+        <location filename="../../ui/main_window.py" line="497" />
         <source>Messages</source>
         <translation>消息</translation>
     </message>

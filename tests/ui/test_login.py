@@ -108,3 +108,26 @@ def test_demo_logs_in_as_demo_clerk(qapp, qtbot, tmp_path, monkeypatch, ui_setti
     assert window.current_screen_name() == "intake"
     wait_idle(qtbot)
     window.shutdown()
+
+
+def test_an_upgrade_on_open_tells_the_owner_to_wait(make_window, qtbot, station,
+                                                    monkeypatch) -> None:
+    """A big station's first open after an update runs the schema upgrade in the start-up
+    worker; the login says what is happening instead of a bare 'opening'."""
+    from station import db as station_db
+    from station.migrations import LATEST_VERSION
+    from station.models import Setting
+    from ui.screens.login import LoginScreen
+
+    station_db.open_database(station)
+    Setting.put(station_db.SCHEMA_KEY, str(LATEST_VERSION - 1))  # one step behind
+    station_db.close_database()
+    shown: list[str] = []
+    original = LoginScreen.set_busy
+    monkeypatch.setattr(LoginScreen, "set_busy",
+                        lambda self, text: (shown.append(text), original(self, text))[1])
+    window = make_window()
+    assert any(f"step {LATEST_VERSION} of {LATEST_VERSION}" in t and "few minutes" in t
+               for t in shown), shown
+    assert window.session.db_ok
+    assert int(Setting.get(Setting.key == station_db.SCHEMA_KEY).value) == LATEST_VERSION
